@@ -1,0 +1,1 @@
+"""The ``yibao`` command line (typer + rich). ``main`` assembles the command modules."""

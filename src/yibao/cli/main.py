@@ -1,0 +1,9 @@
+"""Entry point: import every command module so it registers on the shared app."""
+
+from yibao.cli import policy  # noqa: F401
+from yibao.cli.app import app
+
+__all__ = ["app"]
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

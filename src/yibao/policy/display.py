@@ -1,0 +1,119 @@
+"""Render parameter values as short Simplified-Chinese text for tables and answers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from yibao.policy.schema import Band, ExcludedItem
+
+LEVEL_NAMES = {"0": "基层", "1": "一级", "2": "二级", "3": "三级"}
+PERSON_NAMES = {
+    "in_service": "在职",
+    "retired": "退休",
+    "all": "居民",
+    "minor": "未成年人/学生",
+    "adult": "成年居民",
+    "senior": "老年居民",
+}
+KEY_NAMES = {
+    **PERSON_NAMES,
+    "male": "男",
+    "female": "女",
+    "long_term": "长期居住备案",
+    "referral": "转诊备案",
+    "emergency": "急诊抢救",
+    "temporary": "其他临时外出",
+    "unfiled": "未备案",
+    "hypertension": "高血压",
+    "diabetes": "糖尿病",
+    "both": "高血压合并糖尿病",
+}
+
+
+def num(d: Decimal) -> str:
+    """A decimal without trailing zeros: 700.00 → '700', 0.50 → '0.5', 85.0 → '85'."""
+    d = Decimal(d)
+    if d == d.to_integral_value():
+        return str(int(d))
+    return f"{d:f}".rstrip("0")
+
+
+def yuan(d: Decimal) -> str:
+    """700 → '700元'; 1300.50 → '1300.5元'; 900000 → '90万元'."""
+    d = Decimal(d)
+    if d >= 10000 and d % 1000 == 0:
+        return num(d / 10000) + "万元"
+    return num(d) + "元"
+
+
+def pct(r: Decimal) -> str:
+    return num(Decimal(r) * 100) + "%"
+
+
+def _levels(d: dict[str, Any], fmt) -> str:
+    return "，".join(f"{LEVEL_NAMES.get(k, k)}{fmt(v)}" for k, v in sorted(d.items(), reverse=True))
+
+
+def bands(bs: list[Band]) -> str:
+    if len(bs) == 1:
+        return pct(bs[0].rate)
+    parts, lower = [], Decimal(0)
+    for b in bs:
+        if b.upto is None:
+            parts.append(f"{yuan(lower)}以上{pct(b.rate)}")
+        else:
+            parts.append(f"{yuan(lower)}–{yuan(b.upto)} {pct(b.rate)}")
+            lower = b.upto
+    return "；".join(parts)
+
+
+def schedule(amounts: list[Decimal]) -> str:
+    if len(amounts) == 1:
+        return yuan(amounts[0])
+    return "/".join(num(a) for a in amounts) + "元（年内第1/2/…次住院）"
+
+
+def render(kind: str, value: Any) -> str:
+    """A one-line Chinese rendering of a parameter value of the given kind."""
+    match kind:
+        case "money":
+            return yuan(value)
+        case "rate" | "factor":
+            return pct(value)
+        case "count":
+            return str(value)
+        case "flag":
+            return "是" if value else "否"
+        case "text":
+            return str(value)
+        case "texts":
+            return "；".join(value)
+        case "money_by_level":
+            return _levels(value, yuan)
+        case "rate_by_level":
+            return _levels(value, pct)
+        case "money_by_key":
+            return "，".join(f"{KEY_NAMES.get(k, k)}{yuan(v)}" for k, v in value.items())
+        case "rate_by_key":
+            return "，".join(f"{KEY_NAMES.get(k, k)}{pct(v)}" for k, v in value.items())
+        case "count_by_key":
+            return "，".join(f"{KEY_NAMES.get(k, k)}{v}" for k, v in value.items())
+        case "texts_by_key":
+            return "；".join(f"{KEY_NAMES.get(k, k)}：{'、'.join(v)}" for k, v in value.items())
+        case "deductible_schedule":
+            return _levels(value, schedule)
+        case "ratio_table":
+            return "；".join(
+                f"{PERSON_NAMES.get(p, p)}：{_levels(by_level, bands)}"
+                for p, by_level in value.items()
+            )
+        case "bands":
+            return bands(value)
+        case "items":
+            return "；".join(_item(i) for i in value)
+    return str(value)
+
+
+def _item(i: ExcludedItem) -> str:
+    return f"{i.name}（{i.reason}）"

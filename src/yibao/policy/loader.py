@@ -1,0 +1,78 @@
+"""Read packs and the catalogue from YAML, with decimals kept exact (never float)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from yibao.policy.schema import Pack, ParamSpec, PolicyError
+
+try:  # the C loader is several times faster; fall back to pure Python where absent
+    _Base = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Base = yaml.SafeLoader  # type: ignore[misc]
+
+
+class _DecimalLoader(_Base):  # type: ignore[misc,valid-type]
+    """SafeLoader that reads YAML floats as ``Decimal`` from their text."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_DecimalLoader)
+
+
+def _package_dir(sub: str) -> Path:
+    return Path(str(resources.files("yibao.policy") / sub))
+
+
+def load_catalogue(directory: Path | None = None) -> dict[str, ParamSpec]:
+    """All parameter specs from ``catalogue/*.yaml``; a name defined twice is an error."""
+    directory = directory or _package_dir("catalogue")
+    out: dict[str, ParamSpec] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        for name, body in data.items():
+            if name in out:
+                raise PolicyError(f"{path.name}: parameter {name} is already in the catalogue")
+            try:
+                out[name] = ParamSpec(name=name, **body)
+            except (TypeError, ValidationError) as exc:
+                raise PolicyError(f"{path.name}: {name}: {exc}") from exc
+    return out
+
+
+def parse_pack(text: str, catalogue: dict[str, ParamSpec], path: str = "<text>") -> Pack:
+    data = load_yaml(text)
+    if not isinstance(data, dict):
+        raise PolicyError(f"pack {path}: not a mapping")
+    try:
+        pack = Pack(path=path, **data)
+    except (TypeError, ValidationError) as exc:
+        raise PolicyError(f"pack {path}: {exc}") from exc
+    return pack.validate_against(catalogue)
+
+
+def load_packs(catalogue: dict[str, ParamSpec], directory: Path | None = None) -> dict[str, Pack]:
+    """Every ``packs/*.yaml``, keyed by region code; the file name must start with the code."""
+    directory = directory or _package_dir("packs")
+    packs: dict[str, Pack] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        pack = parse_pack(path.read_text(encoding="utf-8"), catalogue, path.name)
+        if not path.name.startswith(pack.admdvs + "-"):
+            raise PolicyError(f"pack {path.name}: file name must start with {pack.admdvs}-")
+        if pack.admdvs in packs:
+            raise PolicyError(f"pack {path.name}: a second pack for {pack.admdvs}")
+        packs[pack.admdvs] = pack
+    return packs

@@ -1,0 +1,191 @@
+"""Resolution: ``(region, parameter, date) → value`` with its source.
+
+The nearest pack on the chain city → province → national that defines the parameter decides;
+within it, the version in force on the date. A date that no version of that pack covers is an
+error, not a guess. Packs are parsed once per process (``default_policy`` is cached), and each
+``PolicyView`` memoises what it resolved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from yibao.policy import regions
+from yibao.policy.loader import load_catalogue, load_packs
+from yibao.policy.schema import Pack, ParamSpec, PolicyError, Source, Version
+
+NATIONAL = "000000"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A parameter's value for a region and date, and where it comes from."""
+
+    name: str
+    value: Any
+    since: dt.date
+    until: dt.date | None
+    source: Source
+    source_key: str
+    article: str
+    pack: str  # admdvs of the pack that defined it
+    pack_name: str
+    note: str | None = None
+    overlay: bool = False
+
+    def cite(self) -> dict[str, Any]:
+        """A JSON-ready citation: what a Decision or trace puts in its ``basis``."""
+        s = self.source
+        return {
+            "parameter": self.name,
+            "value": _jsonable(self.value),
+            "pack": self.pack,
+            "pack_name": self.pack_name,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+            "source": {
+                "title": s.title,
+                "doc_no": s.doc_no,
+                "url": s.url,
+                "issuer": s.issuer,
+                "article": self.article,
+                "read": s.read.isoformat(),
+                "confidence": s.confidence,
+            },
+            "overlay": self.overlay,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return _jsonable(value.model_dump())
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _in_force(versions: list[Version], day: dt.date) -> Version | None:
+    for i, v in enumerate(versions):
+        nxt = versions[i + 1].since if i + 1 < len(versions) else None
+        if v.covers(day, nxt):
+            return v
+    return None
+
+
+@dataclass
+class Policy:
+    """All packs and the catalogue; optionally an overlay (a reform) consulted first."""
+
+    catalogue: dict[str, ParamSpec]
+    packs: dict[str, Pack]
+    overlay: dict[str, Pack] = field(default_factory=dict)
+
+    def chain(self, admdvs: str) -> list[str]:
+        """Region codes consulted for ``admdvs``: itself, its ancestors, then the nation."""
+        if admdvs == NATIONAL:
+            return [NATIONAL]
+        return [r.admdvs for r in regions.chain(admdvs)] + [NATIONAL]
+
+    def resolve(self, admdvs: str, name: str, day: dt.date) -> Resolved:
+        if name not in self.catalogue:
+            raise PolicyError(f"未知参数 {name}")
+        for code in self.chain(admdvs):
+            for pack, is_overlay in ((self.overlay.get(code), True), (self.packs.get(code), False)):
+                if pack is None or name not in pack.parameters:
+                    continue
+                version = _in_force(pack.parameters[name], day)
+                if version is None:
+                    raise PolicyError(
+                        f"参数 {name}：{pack.name}（{pack.admdvs}）的政策包没有在 {day} 生效的版本"
+                    )
+                return Resolved(
+                    name=name,
+                    value=version.value,
+                    since=version.since,
+                    until=version.until,
+                    source=pack.sources[version.source],
+                    source_key=version.source,
+                    article=version.article,
+                    pack=pack.admdvs,
+                    pack_name=pack.name,
+                    note=version.note,
+                    overlay=is_overlay,
+                )
+        raise PolicyError(f"参数 {name} 在 {admdvs} 及其上级地区和全国政策包中都没有定义")
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - policies live for the process
+    def view(self, admdvs: str, day: dt.date) -> PolicyView:
+        return PolicyView(self, admdvs, day)
+
+    def with_overlay(self, overlay: dict[str, Pack]) -> Policy:
+        """The same packs with a reform overlay; nothing is parsed again."""
+        return Policy(self.catalogue, self.packs, overlay)
+
+    def local_packs(self, admdvs: str) -> list[Pack]:
+        """The packs of ``admdvs``'s chain that exist (nearest first), national excluded."""
+        return [self.packs[c] for c in self.chain(admdvs)[:-1] if c in self.packs]
+
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+
+class PolicyView:
+    """The law for one region on one date. ``get`` returns a ``Resolved``; ``value`` its value."""
+
+    __slots__ = ("_cache", "admdvs", "day", "policy")
+
+    def __init__(self, policy: Policy, admdvs: str, day: dt.date) -> None:
+        self.policy = policy
+        self.admdvs = admdvs
+        self.day = day
+        self._cache: dict[str, Resolved | PolicyError] = {}
+
+    def get(self, name: str) -> Resolved:
+        hit = self._cache.get(name)
+        if hit is None:
+            try:
+                hit = self.policy.resolve(self.admdvs, name, self.day)
+            except PolicyError as exc:
+                hit = exc
+            self._cache[name] = hit
+        if isinstance(hit, PolicyError):
+            raise hit
+        return hit
+
+    def value(self, name: str) -> Any:
+        return self.get(name).value
+
+    def optional(self, name: str) -> Resolved | None:
+        """The parameter if some pack on the chain defines it for this date, else None."""
+        try:
+            return self.get(name)
+        except PolicyError:
+            return None
+
+    def all(self, names: Iterable[str] | None = None) -> list[Resolved]:
+        """Every catalogue parameter (or those named) that resolves here, in catalogue order."""
+        names = list(names) if names is not None else list(self.policy.catalogue)
+        return [r for n in names if (r := self.optional(n)) is not None]
+
+    @property
+    def has_local_pack(self) -> bool:
+        return bool(self.policy.local_packs(self.admdvs))
+
+
+@functools.cache
+def default_policy() -> Policy:
+    """The packs shipped with yibao, parsed once per process."""
+    catalogue = load_catalogue()
+    return Policy(catalogue, load_packs(catalogue))
+
+
+def view(admdvs: str, day: dt.date) -> PolicyView:
+    return default_policy().view(admdvs, day)

@@ -1,0 +1,237 @@
+"""The schema of policy packs: parameter kinds, sources, dated versions, whole packs.
+
+A pack is one YAML file per region. Its ``sources`` table names the documents; every parameter
+version cites one of them (``source``) with the article or section (``article``). A version
+without a source, a source without a title or a locator (document number or URL), a value of the
+wrong kind, or overlapping versions are rejected when the pack is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+
+class PolicyError(Exception):
+    """A policy pack is invalid, or a question to the resolver has no answer."""
+
+
+# --- value kinds -------------------------------------------------------------------------------
+
+Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+Rate = Annotated[Decimal, Field(ge=0, le=1)]
+Count = Annotated[int, Field(ge=0)]
+# Hospital level: "0" 基层/社区, "1" 一级, "2" 二级, "3" 三级.
+Level = Literal["0", "1", "2", "3"]
+# Who a ratio applies to: employees in service or retired; residents as a whole ("all") or the
+# groups some cities set apart (minors/students, seniors 60+).
+PersonKey = Literal["in_service", "retired", "all", "minor", "adult", "senior"]
+
+
+class Band(BaseModel):
+    """One band of a banded ratio: ``rate`` applies to amounts up to ``upto`` (None: no limit)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    upto: Money | None = None
+    rate: Rate
+
+
+class ExcludedItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str
+    name: str
+    reason: str
+    account_may_pay: bool
+
+
+KINDS: dict[str, Any] = {
+    "money": Money,
+    "rate": Rate,
+    "factor": Annotated[Decimal, Field(ge=0)],  # a multiple, e.g. 3 = 300% of the average wage
+    "count": Count,
+    "flag": bool,
+    "text": str,
+    "texts": list[str],
+    "money_by_level": dict[Level, Money],
+    "rate_by_level": dict[Level, Rate],
+    "money_by_key": dict[str, Money],
+    "rate_by_key": dict[str, Rate],
+    "count_by_key": dict[str, Count],
+    "texts_by_key": dict[str, list[str]],
+    # 起付线 by hospital level and nth stay of the year: the last entry repeats.
+    "deductible_schedule": dict[Level, list[Money]],
+    # Fund ratio by person group and hospital level, banded on the year's in-scope spending.
+    "ratio_table": dict[PersonKey, dict[Level, list[Band]]],
+    "bands": list[Band],
+    "items": list[ExcludedItem],
+}
+_ADAPTERS = {kind: TypeAdapter(tp) for kind, tp in KINDS.items()}
+
+
+def check_value(kind: str, value: Any) -> Any:
+    """Validate ``value`` against ``kind``; return the typed value or raise ``ValueError``."""
+    try:
+        adapter = _ADAPTERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown kind {kind!r}") from None
+    if isinstance(value, float):
+        raise ValueError("floats are not allowed; the loader reads decimals exactly")
+    typed = adapter.validate_python(value)
+    if kind in ("ratio_table", "bands"):
+        for bands in _iter_band_lists(kind, typed):
+            _check_bands(bands)
+    if kind == "deductible_schedule" and any(len(v) == 0 for v in typed.values()):
+        raise ValueError("a deductible schedule needs at least one amount per level")
+    return typed
+
+
+def _iter_band_lists(kind: str, typed: Any):
+    if kind == "bands":
+        yield typed
+    else:
+        for by_level in typed.values():
+            yield from by_level.values()
+
+
+def _check_bands(bands: list[Band]) -> None:
+    if not bands:
+        raise ValueError("at least one band is needed")
+    limits = [b.upto for b in bands]
+    if limits[-1] is not None:
+        raise ValueError("the last band must be open-ended (no 'upto')")
+    if any(u is None for u in limits[:-1]):
+        raise ValueError("only the last band may be open-ended")
+    bounded = [u for u in limits[:-1] if u is not None]
+    if bounded != sorted(set(bounded)):
+        raise ValueError("band limits must increase")
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+class ParamSpec(BaseModel):
+    """A parameter the packs may define: its kind, group and Chinese label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = ""
+    kind: str
+    group: str
+    label: str
+    unit: str | None = None
+    note: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, v: str) -> str:
+        if v not in KINDS:
+            raise ValueError(f"unknown kind {v!r}; known: {sorted(KINDS)}")
+        return v
+
+
+# --- sources and versions ----------------------------------------------------------------------
+
+
+class Source(BaseModel):
+    """A document a value comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str = Field(min_length=2)
+    doc_no: str | None = None  # 文号, e.g. 国办发〔2024〕38号
+    url: str | None = None
+    issuer: str | None = None
+    published: dt.date | None = None
+    read: dt.date  # the date someone read it
+    confidence: Literal["official", "secondary"]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if not (self.doc_no or self.url):
+            raise ValueError("a source needs a document number (doc_no) or a URL")
+        return self
+
+
+class Version(BaseModel):
+    """One dated value of a parameter. ``until`` is the last day in force (inclusive)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    since: dt.date
+    until: dt.date | None = None
+    value: Any
+    source: str = Field(min_length=1)  # key into the pack's sources table
+    article: str = Field(min_length=1)  # article / section / table the value is read from
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Version:
+        if self.until is not None and self.until < self.since:
+            raise ValueError(f"until {self.until} is before since {self.since}")
+        return self
+
+    def covers(self, day: dt.date, next_since: dt.date | None) -> bool:
+        if day < self.since:
+            return False
+        if self.until is not None:
+            return day <= self.until
+        return next_since is None or day < next_since
+
+
+class Pack(BaseModel):
+    """One region's pack: sources and parameter versions, validated against the catalogue."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    admdvs: str = Field(pattern=r"^\d{6}$")
+    name: str
+    sources: dict[str, Source]
+    parameters: dict[str, list[Version]]
+    path: str = ""
+
+    def validate_against(self, catalogue: dict[str, ParamSpec]) -> Pack:
+        """Check every parameter against the catalogue; return a pack with typed values."""
+        problems: list[str] = []
+        typed: dict[str, list[Version]] = {}
+        for name, versions in self.parameters.items():
+            spec = catalogue.get(name)
+            if spec is None:
+                problems.append(f"{name}: not in the parameter catalogue")
+                continue
+            if not versions:
+                problems.append(f"{name}: no versions")
+                continue
+            out = []
+            ordered = sorted(versions, key=lambda v: v.since)
+            for i, v in enumerate(ordered):
+                where = f"{name}[since {v.since}]"
+                if v.source not in self.sources:
+                    problems.append(f"{where}.source: {v.source!r} is not in this pack's sources")
+                if i + 1 < len(ordered):
+                    nxt = ordered[i + 1]
+                    if nxt.since == v.since or (v.until is not None and v.until >= nxt.since):
+                        problems.append(f"{where}: overlaps the version since {nxt.since}")
+                try:
+                    out.append(v.model_copy(update={"value": check_value(spec.kind, v.value)}))
+                except (ValueError, ValidationError) as exc:
+                    problems.append(f"{where}.value: not a valid {spec.kind}: {_short(exc)}")
+            typed[name] = out
+        if problems:
+            raise PolicyError(f"pack {self.path or self.admdvs}: " + "; ".join(problems))
+        return self.model_copy(update={"parameters": typed})
+
+
+def _short(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
+        )
+    return str(exc)

@@ -1,0 +1,82 @@
+"""The Decision every rule returns, and ``Cited``: a policy view that records what was read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from yibao.policy import regions
+from yibao.policy.resolve import PolicyView, Resolved
+
+
+class Decision(BaseModel):
+    """A rule's outcome with its reasons, materials, next steps, consequences and basis."""
+
+    rule: str
+    outcome: str
+    region: dict[str, str] | None
+    date: dt.date
+    reasons: list[str] = Field(default_factory=list)
+    materials: list[str] = Field(default_factory=list)
+    next_steps: list[str] = Field(default_factory=list)
+    consequences: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    facts: dict[str, Any] = Field(default_factory=dict)
+    basis: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Cited:
+    """Wraps a ``PolicyView``; every value read is added (once) to ``basis``."""
+
+    def __init__(self, view: PolicyView) -> None:
+        self.view = view
+        self._seen: dict[str, Resolved] = {}
+
+    def get(self, name: str) -> Resolved:
+        r = self.view.get(name)
+        self._seen.setdefault(name, r)
+        return r
+
+    def value(self, name: str) -> Any:
+        return self.get(name).value
+
+    def optional(self, name: str, default: Any = None) -> Any:
+        r = self.view.optional(name)
+        if r is None:
+            return default
+        self._seen.setdefault(name, r)
+        return r.value
+
+    @property
+    def basis(self) -> list[dict[str, Any]]:
+        return [r.cite() for r in self._seen.values()]
+
+    @property
+    def region(self) -> dict[str, str] | None:
+        if self.view.admdvs == "000000":
+            return None
+        r = regions.chain(self.view.admdvs)[0]
+        return {"name": r.name, "admdvs": r.admdvs}
+
+    def local_note(self) -> list[str]:
+        """A caveat when no local pack exists for the region: national rules were used."""
+        if self.view.has_local_pack:
+            return []
+        where = self.region["name"] if self.region else "该地区"
+        return [
+            f"尚未收录{where}的地方政策，以下按全国通用规则作答，当地规定可能不同，请以当地医保部门为准。"
+        ]
+
+    def decision(self, rule: str, outcome: str, **fields: Any) -> Decision:
+        notes = list(fields.pop("notes", [])) + self.local_note()
+        return Decision(
+            rule=rule,
+            outcome=outcome,
+            region=self.region,
+            date=self.view.day,
+            notes=notes,
+            basis=self.basis,
+            **fields,
+        )
