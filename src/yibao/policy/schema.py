@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,7 +30,9 @@ class PolicyError(Exception):
 
 # --- value kinds -------------------------------------------------------------------------------
 
-Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+Money = Annotated[
+    Decimal, Field(ge=0, decimal_places=2), AfterValidator(lambda d: d.quantize(Decimal("0.01")))
+]
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
 Count = Annotated[int, Field(ge=0)]
 # Hospital level: "0" 基层/社区, "1" 一级, "2" 二级, "3" 三级.

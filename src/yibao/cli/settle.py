@@ -1,0 +1,123 @@
+"""``yibao settle CLAIM.json [--ytd YTD.json] [--json]``: settle one claim from a file."""
+
+from __future__ import annotations
+
+import json as jsonlib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from yibao.cli.app import JsonOpt, app, console, fail, print_json
+from yibao.settlement.engine import SettlementError, settle
+from yibao.settlement.model import Claim, Settlement
+
+SETLINFO_LABELS = {
+    "medfee_sumamt": "医疗费总额",
+    "fulamt_ownpay_amt": "全自费金额",
+    "overlmt_selfpay": "超限价自费",
+    "preselfpay_amt": "乙类先行自付",
+    "inscp_scp_amt": "符合政策范围金额",
+    "act_pay_dedc": "实际支付起付线",
+    "hifp_pay": "统筹基金支出",
+    "hifmi_pay": "居民大病保险",
+    "hifob_pay": "职工大额医疗费用补助",
+    "maf_pay": "医疗救助",
+    "fund_pay_sumamt": "基金支付总额",
+    "psn_part_amt": "个人负担总额",
+    "acct_pay": "个人账户支出",
+    "acct_mulaid_pay": "其中家庭共济支付",
+    "psn_cash_pay": "个人现金支出",
+    "balc": "个人账户余额",
+}
+
+
+def validation_problems(exc: ValidationError) -> list[dict[str, str]]:
+    """Every problem of a pydantic error as ``{"field": "fees.0.amount", "problem": "..."}``."""
+    return [
+        {
+            "field": ".".join(str(p) for p in e["loc"]) or "(root)",
+            "problem": e["msg"].removeprefix("Value error, "),
+        }
+        for e in exc.errors()
+    ]
+
+
+def read_json(path: Path, what: str, as_json: bool) -> Any:
+    try:
+        return jsonlib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except FileNotFoundError:
+        fail(f"{what}：找不到文件 {path}", as_json=as_json)
+    except (jsonlib.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{what}：{path} 不是有效的 JSON（{exc}）", as_json=as_json)
+
+
+def load_claim(data: Any, ytd: Any, as_json: bool) -> Claim:
+    if not isinstance(data, dict):
+        fail("理赔文件应为 JSON 对象", as_json=as_json)
+    if ytd is not None:
+        data = {**data, "ytd": ytd}
+    try:
+        return Claim.model_validate(data)
+    except ValidationError as exc:
+        problems = validation_problems(exc)
+        if as_json:
+            fail("理赔数据有误", as_json=True, problems=problems)
+        lines = "\n".join(f"  - {p['field']}: {p['problem']}" for p in problems)
+        fail(f"理赔数据有误（{len(problems)} 处）：\n{lines}")
+
+
+def settlement_json(s: Settlement) -> dict[str, Any]:
+    return {
+        "setlinfo": s.setlinfo.model_dump(),
+        "setldetail": [d.model_dump() for d in s.setldetail],
+        "trace": [t.model_dump() for t in s.trace],
+        "ytd": s.ytd.model_dump(),
+    }
+
+
+def show_settlement(s: Settlement) -> None:
+    info = s.setlinfo.model_dump()
+    table = Table(title=f"结算结果（{s.admdvs}，政策日期 {s.policy_date}）")
+    table.add_column("项目")
+    table.add_column("字段", style="dim")
+    table.add_column("金额（元）", justify="right")
+    for key, label in SETLINFO_LABELS.items():
+        table.add_row(label, key, f"{info[key]:.2f}")
+    console.print(table)
+    steps = Table(title="计算过程", show_lines=True)
+    steps.add_column("步骤")
+    steps.add_column("说明")
+    steps.add_column("依据")
+    for t in s.trace:
+        basis = "；".join(
+            f"{b['pack_name']} {b['source']['title']} {b['source']['article']}"
+            + ("（二手来源）" if b["source"]["confidence"] == "secondary" else "")
+            for b in t.basis
+        )
+        steps.add_row(t.title, t.detail, basis)
+    console.print(steps)
+
+
+@app.command("settle")
+def settle_cmd(
+    claim_file: Path = typer.Argument(..., help="理赔 JSON 文件（person、encounter、fees、ytd）"),
+    ytd_file: Path = typer.Option(None, "--ytd", help="年度累计 JSON 文件（覆盖理赔中的 ytd）"),
+    no_trace: bool = typer.Option(False, "--no-trace", help="不输出计算过程"),
+    json: bool = JsonOpt,
+):
+    """按参保地政策结算一笔医疗费用（预结算，不记账）。"""
+    data = read_json(claim_file, "理赔文件", json)
+    ytd = read_json(ytd_file, "--ytd", json) if ytd_file else None
+    claim = load_claim(data, ytd, json)
+    try:
+        s = settle(claim, trace=not no_trace)
+    except SettlementError as exc:
+        fail(str(exc), as_json=json)
+    if json:
+        print_json(settlement_json(s))
+    else:
+        show_settlement(s)
