@@ -75,6 +75,7 @@ def settlement_json(s: Settlement) -> dict[str, Any]:
         "setlinfo": s.setlinfo.model_dump(),
         "setldetail": [d.model_dump() for d in s.setldetail],
         "trace": [t.model_dump() for t in s.trace],
+        "warnings": s.warnings,
         "ytd": s.ytd.model_dump(),
     }
 
@@ -100,6 +101,8 @@ def show_settlement(s: Settlement) -> None:
         )
         steps.add_row(t.title, t.detail, basis)
     console.print(steps)
+    for w in s.warnings:
+        console.print(f"[yellow]注意：{w}[/yellow]")
 
 
 @app.command("settle")

@@ -52,6 +52,7 @@ class _Ctx:
     trace_on: bool
     prefix: str  # "employee" | "resident"
     trace: list[TraceStep] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> Resolved:
         try:
@@ -184,8 +185,14 @@ def _deductible(ctx: _Ctx, inscp: Decimal) -> Decimal:
         schedule = r.value[level]
         nth = ytd.stays + 1
         line = schedule[min(ytd.stays, len(schedule) - 1)]
-        left = line
-        detail = f"{LEVEL_NAME[level]}医疗机构年内第{nth}次住院，起付线{line}元"
+        annual = ctx.optional(f"{ctx.prefix}.inpatient.deductible_is_annual")
+        if annual is not None and annual.value:
+            left = max(ZERO, line - ytd.ip_dedc)
+            detail = f"{LEVEL_NAME[level]}医疗机构住院起付标准{line}元/年，本年已付{ytd.ip_dedc}元"
+            ctx.add("deductible", "起付线按年度计算", "一年只付一次起付线", [annual])
+        else:
+            left = line
+            detail = f"{LEVEL_NAME[level]}医疗机构年内第{nth}次住院，起付线{line}元"
     elif cat == "outpatient":
         r = ctx.get(f"{ctx.prefix}.outpatient.deductible")
         line = _pick(r.value, _person_key(claim), "门诊统筹起付标准")
@@ -244,33 +251,43 @@ def _pool(ctx: _Ctx, inscp: Decimal, dedc: Decimal) -> tuple[Decimal, Decimal]:
             hifp_before_cap=raw,
         )
     # caps
-    used: list[Resolved | None] = []
-    if cat == "inpatient":
-        cap_r = ctx.get(f"{ctx.prefix}.inpatient.annual_cap")
-        room = max(ZERO, cap_r.value - ytd.hifp_paid)
-        used.append(cap_r)
-    elif cat == "outpatient":
-        cap_r = ctx.get(f"{ctx.prefix}.outpatient.annual_cap")
-        cap = _pick(cap_r.value, _person_key(claim), "门诊统筹年度限额")
-        room = max(ZERO, cap - ytd.op_hifp)
-        used.append(cap_r)
-    else:
-        annual = ctx.get(f"{ctx.prefix}.inpatient.annual_cap")
-        room = max(ZERO, annual.value - ytd.hifp_paid)
-        used.append(annual)
-        own = ctx.optional(f"{ctx.prefix}.chronic.annual_cap")
-        if own is not None:
-            room = min(room, max(ZERO, own.value - ytd.mm_hifp))
-            used.append(own)
-    hifp = min(raw, room)
+    room, used = _cap_room(ctx, cat)
+    hifp = raw if room is None else min(raw, room)
     ctx.add(
         "cap",
         "年度最高支付限额",
-        f"本年剩余可支付额度{room}元" + ("，已封顶" if hifp < raw else ""),
+        ("未收录年度限额，未封顶" if room is None else f"本年剩余可支付额度{room}元")
+        + ("，已封顶" if hifp < raw else ""),
         used,
         hifp_pay=hifp,
     )
     return hifp, hi - lo
+
+
+def _cap_room(ctx: _Ctx, cat: str) -> tuple[Decimal | None, list[Resolved | None]]:
+    """What the pooled fund may still pay this year (None: no cap recorded, with a warning)."""
+    ytd = ctx.claim.ytd
+    rooms: list[Decimal] = []
+    used: list[Resolved | None] = []
+    if cat == "outpatient":
+        cap_r = ctx.optional(f"{ctx.prefix}.outpatient.annual_cap")
+        if cap_r is not None:
+            cap = _pick(cap_r.value, _person_key(ctx.claim), "门诊统筹年度限额")
+            rooms.append(max(ZERO, cap - ytd.op_hifp))
+    else:
+        cap_r = ctx.optional(f"{ctx.prefix}.inpatient.annual_cap")
+        if cap_r is not None:
+            rooms.append(max(ZERO, cap_r.value - ytd.hifp_paid))
+        if cat == "chronic":
+            own = ctx.optional(f"{ctx.prefix}.chronic.annual_cap")
+            if own is not None:
+                rooms.append(max(ZERO, own.value - ytd.mm_hifp))
+                used.append(own)
+    used.append(cap_r)
+    if cap_r is None:
+        what = "门诊统筹年度限额" if cat == "outpatient" else "统筹基金年度最高支付限额"
+        ctx.warnings.append(f"政策包未收录{what}，本次结算未按限额封顶")
+    return (min(rooms) if rooms else None), used
 
 
 # --- step 5: second layer ----------------------------------------------------------------------
@@ -365,7 +382,7 @@ def settle(claim: Claim, policy: Policy | None = None, *, trace: bool = True) ->
     cat = claim.encounter.category
     delta: dict[str, Decimal | int] = {"acct_balance": -own}
     if cat == "inpatient":
-        delta.update(stays=1, ip_inscp=inscp, hifp_paid=hifp)
+        delta.update(stays=1, ip_dedc=dedc, ip_inscp=inscp, hifp_paid=hifp)
     elif cat == "outpatient":
         delta.update(op_dedc=dedc, op_inscp=inscp, op_hifp=hifp)
     else:
@@ -396,6 +413,7 @@ def settle(claim: Claim, policy: Policy | None = None, *, trace: bool = True) ->
         setlinfo=info,
         setldetail=_detail(claim, inscp, hifp, hifmi, hifob),
         trace=ctx.trace,
+        warnings=ctx.warnings,
         ytd=claim.ytd.plus(delta),
         ytd_delta=delta,
         policy_date=day,

@@ -101,6 +101,7 @@ class Ytd(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     stays: int = Field(default=0, ge=0)  # inpatient stays already settled this year
+    ip_dedc: Money = ZERO  # inpatient deductible paid this year (cities with an annual one)
     ip_inscp: Money = ZERO  # inpatient in-scope spending this year (band position)
     hifp_paid: Money = ZERO  # inpatient pooled fund paid this year (annual cap)
     op_dedc: Money = ZERO  # outpatient pooling deductible paid this year
@@ -182,6 +183,7 @@ class Settlement(BaseModel):
     setlinfo: SetlInfo
     setldetail: list[SetlDetail]
     trace: list[TraceStep]
+    warnings: list[str] = Field(default_factory=list)  # figures missing from the packs
     ytd: Ytd  # accumulators after this claim
     ytd_delta: dict[str, Decimal | int]  # what this claim added (a reversal subtracts it)
     policy_date: dt.date
