@@ -221,9 +221,12 @@ def _offsite(ctx: _Ctx) -> tuple[str, Decimal, Resolved | None]:
         return "none", ZERO, None
     filing = "unfiled" if enc.offsite_filing == "none" else enc.offsite_filing
     r = ctx.optional("common.offsite.ratio_reduction")
-    if r is None:
-        return filing, ZERO, None
-    return filing, r.value.get(filing, ZERO), r
+    if r is None or filing not in r.value:
+        ctx.warnings.append(
+            f"政策包未收录{OFFSITE_FILING[filing]}的支付比例降幅，本次按参保地比例计算，实际可能更低"
+        )
+        return filing, ZERO, r
+    return filing, r.value[filing], r
 
 
 def _pool(ctx: _Ctx, inscp: Decimal, dedc: Decimal) -> tuple[Decimal, Decimal]:
