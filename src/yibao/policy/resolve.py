@@ -148,7 +148,7 @@ class PolicyView:
         self.day = day
         self._cache: dict[str, Resolved | PolicyError] = {}
 
-    def get(self, name: str) -> Resolved:
+    def _lookup(self, name: str) -> Resolved | PolicyError:
         hit = self._cache.get(name)
         if hit is None:
             try:
@@ -156,6 +156,10 @@ class PolicyView:
             except PolicyError as exc:
                 hit = exc
             self._cache[name] = hit
+        return hit
+
+    def get(self, name: str) -> Resolved:
+        hit = self._lookup(name)
         if isinstance(hit, PolicyError):
             raise hit
         return hit
@@ -165,10 +169,8 @@ class PolicyView:
 
     def optional(self, name: str) -> Resolved | None:
         """The parameter if some pack on the chain defines it for this date, else None."""
-        try:
-            return self.get(name)
-        except PolicyError:
-            return None
+        hit = self._lookup(name)
+        return None if isinstance(hit, PolicyError) else hit
 
     def all(self, names: Iterable[str] | None = None) -> list[Resolved]:
         """Every catalogue parameter (or those named) that resolves here, in catalogue order."""

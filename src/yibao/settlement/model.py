@@ -117,10 +117,10 @@ class Ytd(BaseModel):
 
     def plus(self, delta: Ytd | dict[str, Any], sign: int = 1) -> Ytd:
         d = delta if isinstance(delta, dict) else delta.model_dump()
-        out = {}
-        for k, v in self.model_dump().items():
-            out[k] = v + sign * d.get(k, 0)
-        return Ytd.model_validate(out)
+        out = {k: getattr(self, k) + sign * d.get(k, 0) for k in ACCUMULATORS}
+        if any(v < 0 for v in out.values()):
+            return Ytd.model_validate(out)  # raises, naming the negative accumulator
+        return Ytd.model_construct(**out)
 
 
 ACCUMULATORS = tuple(Ytd.model_fields)
