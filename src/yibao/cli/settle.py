@@ -110,6 +110,7 @@ def settle_cmd(
     claim_file: Path = typer.Argument(..., help="理赔 JSON 文件（person、encounter、fees、ytd）"),
     ytd_file: Path = typer.Option(None, "--ytd", help="年度累计 JSON 文件（覆盖理赔中的 ytd）"),
     no_trace: bool = typer.Option(False, "--no-trace", help="不输出计算过程"),
+    fhir: bool = typer.Option(False, "--fhir", help="输出 FHIR R4B ClaimResponse（JSON）"),
     json: bool = JsonOpt,
 ):
     """按参保地政策结算一笔医疗费用（预结算，不记账）。"""
@@ -120,7 +121,11 @@ def settle_cmd(
         s = settle(claim, trace=not no_trace)
     except SettlementError as exc:
         fail(str(exc), as_json=json)
-    if json:
+    if fhir:
+        from yibao.settlement.fhir import claim_response
+
+        print_json(claim_response(s, f"PRE-{claim.person.psn_no}"))
+    elif json:
         print_json(settlement_json(s))
     else:
         show_settlement(s)
