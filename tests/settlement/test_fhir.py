@@ -24,7 +24,8 @@ def test_claim_response_maps_amounts_to_hl7_categories():
         "copay": 3595.0,
     }
     funds = [
-        a for a in doc["item"][0]["adjudication"]
+        a
+        for a in doc["item"][0]["adjudication"]
         if a["category"]["coding"][0]["system"].endswith("fund_pay_type")
     ]
     assert [(f["category"]["coding"][0]["code"], f["amount"]["value"]) for f in funds] == [
