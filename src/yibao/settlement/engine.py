@@ -26,6 +26,7 @@ from yibao.money import ZERO, round_fen
 from yibao.policy import regions
 from yibao.policy.resolve import Policy, PolicyView, Resolved, default_policy
 from yibao.policy.schema import Band, PolicyError
+from yibao.rules import offsite
 from yibao.settlement.bands import banded_pay, first_rate
 from yibao.settlement.codes import EMPLOYEE, FUND_PAY_TYPE, HOSP_LV, MED_TYPE, OFFSITE_FILING
 from yibao.settlement.model import (
@@ -220,13 +221,14 @@ def _offsite(ctx: _Ctx) -> tuple[str, Decimal, Resolved | None]:
     if same_province:
         return "none", ZERO, None
     filing = "unfiled" if enc.offsite_filing == "none" else enc.offsite_filing
-    r = ctx.optional("common.offsite.ratio_reduction")
-    if r is None or filing not in r.value:
+    try:
+        cut = offsite.ratio_reduction(ctx.view, filing)
+    except PolicyError:
         ctx.warnings.append(
             f"政策包未收录{OFFSITE_FILING[filing]}的支付比例降幅，本次按参保地比例计算，实际可能更低"
         )
-        return filing, ZERO, r
-    return filing, r.value[filing], r
+        return filing, ZERO, ctx.optional("common.offsite.ratio_reduction")
+    return filing, cut, ctx.optional("common.offsite.ratio_reduction")
 
 
 def _pool(ctx: _Ctx, inscp: Decimal, dedc: Decimal) -> tuple[Decimal, Decimal]:
