@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import sys
-from decimal import Decimal
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+
+from yibao.jsonout import dumps
 
 app = typer.Typer(
     name="yibao",
@@ -23,38 +22,6 @@ console = Console()
 err_console = Console(stderr=True)
 
 JsonOpt = typer.Option(False, "--json", help="输出机器可读的 JSON / print machine-readable JSON")
-
-
-_NUM = "\u0000num:"
-_NUM_RE = re.compile(r'"\\u0000num:(-?[0-9.E+-]+)"')
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, Decimal):
-        # Emitted as a JSON number with its exact digits (e.g. 700.00), never via float.
-        return f"{_NUM}{o}"
-    if isinstance(o, dt.date):
-        return o.isoformat()
-    if hasattr(o, "model_dump"):
-        return o.model_dump(mode="json")
-    if hasattr(o, "to_dict"):
-        return o.to_dict()
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
-def _prepare(obj: Any) -> Any:
-    """Replace Decimals anywhere in plain containers by markers (json skips ``default`` for them
-    only when they are not natively serialisable, which Decimals are not)."""
-    if isinstance(obj, dict):
-        return {k: _prepare(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_prepare(v) for v in obj]
-    return obj
-
-
-def dumps(obj: Any, indent: int | None = None) -> str:
-    text = json.dumps(_prepare(obj), ensure_ascii=False, default=_default, indent=indent)
-    return _NUM_RE.sub(lambda m: m.group(1), text)
 
 
 def print_json(obj: Any) -> None:

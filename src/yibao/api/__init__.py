@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI) and the Chinese web UI. ``create_app`` builds the application."""

@@ -1,0 +1,99 @@
+"""API keys and roles: public (no key), hospital (its own claims), staff (agency writes).
+
+Keys are random tokens shown once; only their SHA-256 is stored (``keys.json`` beside the
+database, or ``YIBAO_API_KEYS``). A request names its key in ``X-API-Key`` (or
+``Authorization: Bearer …``); the web UI keeps it in a cookie after staff log in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Role = Literal["public", "hospital", "staff"]
+ROLES: tuple[Role, ...] = ("public", "hospital", "staff")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's name, its role, and for hospitals the institution code."""
+
+    name: str
+    role: Role
+    hospital: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}:{self.name}"
+
+
+PUBLIC = Principal("anonymous", "public")
+
+
+def default_keys_path() -> Path:
+    if env := os.environ.get("YIBAO_API_KEYS"):
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("yibao")) / "keys.json"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class KeyStore:
+    """Hashed API keys in a small JSON file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_keys_path()
+        self._keys: dict[str, Principal] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self._keys = {}
+        if self.path.exists():
+            for row in json.loads(self.path.read_text(encoding="utf-8")):
+                self._keys[row["sha256"]] = Principal(row["name"], row["role"], row.get("hospital"))
+
+    def add(self, name: str, role: Role, hospital: str | None = None) -> str:
+        """Create a key; return the plain token (never stored)."""
+        if role not in ("hospital", "staff"):
+            raise ValueError(f"role must be hospital or staff, not {role!r}")
+        if role == "hospital" and not hospital:
+            raise ValueError("a hospital key needs the institution code (hospital)")
+        token = "yb_" + secrets.token_urlsafe(24)
+        rows = []
+        if self.path.exists():
+            rows = json.loads(self.path.read_text(encoding="utf-8"))
+        rows.append({"name": name, "role": role, "hospital": hospital, "sha256": _digest(token)})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(self.path)
+        self.reload()
+        return token
+
+    def lookup(self, token: str | None) -> Principal | None:
+        if not token:
+            return None
+        digest = _digest(token)
+        for known, who in self._keys.items():
+            if hmac.compare_digest(known, digest):
+                return who
+        return None
+
+
+ID_RE = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)")
+
+
+def mask_id(text: str) -> str:
+    """Mask 18-character ID numbers anywhere in ``text``: 540102199001011234 → 5401**********1234."""
+    return ID_RE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
