@@ -14,16 +14,15 @@ PARTS = (
 )
 
 
-def money_chart(setlinfo: dict[str, Decimal], width: int = 640) -> str:
+def money_chart(setlinfo: dict[str, Decimal], width: int = 600) -> str:
+    """A stacked bar of the total by payer, with an HTML legend that stays legible on phones."""
     total = Decimal(setlinfo["medfee_sumamt"])
     if total <= 0:
         return ""
-    bar_h, x = 28, Decimal(0)
+    bar_h, x = 30, Decimal(0)
     rects, legend = [], []
-    for i, (key, label, colour) in enumerate(PARTS):
+    for key, label, colour in PARTS:
         amount = Decimal(setlinfo[key])
-        if key == "acct_pay":
-            amount = Decimal(setlinfo["acct_pay"])
         w = amount / total * width
         if w > 0:
             rects.append(
@@ -31,13 +30,13 @@ def money_chart(setlinfo: dict[str, Decimal], width: int = 640) -> str:
                 f"<title>{escape(label)} {amount:.2f} 元</title></rect>"
             )
         x += w
-        share = amount / total * 100
         legend.append(
-            f'<rect x="{(i % 3) * 210}" y="{40 + (i // 3) * 22}" width="12" height="12" '
-            f'fill="{colour}"/><text x="{(i % 3) * 210 + 18}" y="{51 + (i // 3) * 22}">'
-            f"{escape(label)} {amount:.2f}元（{share:.1f}%）</text>"
+            f'<li><span class="swatch" style="background:{colour}"></span>{escape(label)} '
+            f"<b>{amount:.2f}</b> 元（{amount / total * 100:.1f}%）</li>"
         )
-    return (
-        f'<svg role="img" aria-label="费用来源构成" class="money-chart" viewBox="0 0 {width} 90" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg">{"".join(rects)}{"".join(legend)}</svg>'
+    svg = (
+        f'<svg role="img" aria-label="费用来源构成" class="money-chart" viewBox="0 0 {width} '
+        f'{bar_h}" width="100%" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
+        f'{"".join(rects)}</svg>'
     )
+    return f'<figure class="chart">{svg}<ul class="legend">{"".join(legend)}</ul></figure>'

@@ -1,0 +1,46 @@
+"""The web UI in a real browser at phone width; screenshots go to out/screenshots/."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import SHOTS
+
+
+def test_calculator_shows_breakdown_and_chart(live_app, page):
+    page.goto(live_app["url"] + "/calc")
+    page.fill("#region", "拉萨")
+    page.select_option("#insutype", "310")
+    page.select_option("#hosp_lv", "3")
+    page.fill("#amt_a", "20000")
+    page.click("button[type=submit]")
+    result = page.locator("#result")
+    # 拉萨 三级 1st stay: fund (20000 − 700) × 85% = 16405.00, person 3595.00
+    assert "16405.00" in result.inner_text()
+    assert page.locator("svg.money-chart rect").count() >= 2
+    page.screenshot(path=str(SHOTS / "calculator.png"), full_page=True)
+
+
+def test_calculator_bad_amount_shows_message(live_app, page):
+    page.goto(live_app["url"] + "/calc")
+    page.fill("#amt_a", "两万")
+    page.click("button[type=submit]")
+    assert "甲类费用" in page.locator(".error").inner_text()
+
+
+def test_withdrawal_checker(live_app, page):
+    page.goto(live_app["url"] + "/check/withdrawal")
+    page.fill("#region", "拉萨")
+    page.select_option("#reason", "death")
+    page.click("button[type=submit]")
+    text = page.locator("#decision").inner_text()
+    assert "可以" in text and "死亡证明" in text
+    page.screenshot(path=str(SHOTS / "withdrawal.png"), full_page=True)
+
+
+def test_account_page_public_refused_staff_allowed(live_app, page):
+    page.goto(live_app["url"] + "/account")
+    assert "仅限医保经办人员" in page.locator(".error").inner_text()
+    page.fill("#key", live_app["staff_key"])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/account")
+    assert "经办人员" in page.inner_text("body") and page.locator("#psn_no").count() == 1
+    page.screenshot(path=str(SHOTS / "account-login.png"), full_page=True)
