@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+LIMIT = Decimal(10) ** 12  # no amount reaches a trillion yuan; beyond it input is an error
 
 
 def money(value: object) -> Decimal:
@@ -22,6 +23,8 @@ def money(value: object) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
     if not d.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
+    if abs(d) >= LIMIT:
+        raise ValueError(f"amount out of range (≥ 10^12 yuan): {value!r}")
     return d.quantize(FEN, rounding=ROUND_HALF_UP)
 
 

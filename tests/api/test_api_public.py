@@ -87,3 +87,14 @@ def test_account_page_needs_staff(client, keys):
     assert r.status_code == 303
     client.cookies.set("yibao_key", staff)
     assert client.get("/account").status_code == 200
+
+
+def test_api_ask_same_shape_as_cli(client):
+    r = client.post("/api/ask", json={"question": "在拉萨三级医院住院花了2万,职工医保能报多少"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) >= {"intent", "region", "slots", "answer", "missing", "basis"}
+    assert body["intent"] == "reimbursement" and body["region"]["admdvs"] == "540100"
+    # (20000 − 700) × 85% = 16405 appears in the computed answer
+    assert "16405" in body["answer"].replace(",", "")
+    assert client.post("/api/ask", json={"question": ""}).status_code == 422

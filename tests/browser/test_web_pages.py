@@ -44,3 +44,15 @@ def test_account_page_public_refused_staff_allowed(live_app, page):
     page.wait_for_url("**/account")
     assert "经办人员" in page.inner_text("body") and page.locator("#psn_no").count() == 1
     page.screenshot(path=str(SHOTS / "account-login.png"), full_page=True)
+
+
+def test_ask_seed_question_shows_cited_answer(live_app, page):
+    page.goto(live_app["url"] + "/")
+    page.fill("#q", "拉萨医保卡里的钱能取出来吗?")
+    page.click("button[type=submit]")
+    answer = page.locator("#answer")
+    text = answer.inner_text()
+    assert "拉萨市" in text and "来源" in text
+    # the sources list names the seed page the 拉萨 withdrawal rules come from
+    assert "拉萨医保卡里的钱能取出来吗" in text.split("来源", 1)[1]
+    page.screenshot(path=str(SHOTS / "ask.png"), full_page=True)

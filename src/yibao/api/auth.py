@@ -63,8 +63,11 @@ class KeyStore:
             for row in json.loads(self.path.read_text(encoding="utf-8")):
                 self._keys[row["sha256"]] = Principal(row["name"], row["role"], row.get("hospital"))
 
-    def add(self, name: str, role: Role, hospital: str | None = None) -> str:
-        """Create a key; return the plain token (never stored)."""
+    def add(
+        self, name: str, role: Role, hospital: str | None = None, *, replace: bool = False
+    ) -> str:
+        """Create a key; return the plain token (never stored). ``replace`` drops earlier keys
+        of the same name first (the demo rotates its keys on every start)."""
         if role not in ("hospital", "staff"):
             raise ValueError(f"role must be hospital or staff, not {role!r}")
         if role == "hospital" and not hospital:
@@ -73,6 +76,8 @@ class KeyStore:
         rows = []
         if self.path.exists():
             rows = json.loads(self.path.read_text(encoding="utf-8"))
+        if replace:
+            rows = [r for r in rows if r["name"] != name]
         rows.append({"name": name, "role": role, "hospital": hospital, "sha256": _digest(token)})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")

@@ -78,8 +78,9 @@ def run_check(rule: str, body: Any) -> Decision:
     try:
         return RULES[rule](cited, **facts)
     except FactError as exc:
-        raise Problem(422, "事实有误", str(exc),
-                      [{"field": exc.field, "problem": str(exc)}]) from None  # fmt: skip
+        raise Problem(
+            422, "事实有误", str(exc), [{"field": exc.field, "problem": str(exc)}]
+        ) from None
 
 
 def _register_check(rule: str) -> None:
@@ -91,9 +92,12 @@ def _register_check(rule: str) -> None:
     endpoint.__annotations__ = {"body": model, "return": dict[str, Any]}
     endpoint.__name__ = f"check_{rule.replace('-', '_')}"
     router.add_api_route(
-        f"/checks/{rule}", endpoint, methods=["POST"], tags=["checks"],
+        f"/checks/{rule}",
+        endpoint,
+        methods=["POST"],
+        tags=["checks"],
         summary=f"规则判定：{rule}",
-    )  # fmt: skip
+    )
 
 
 for _rule in RULES:
@@ -112,14 +116,14 @@ def settlement_body(s) -> dict[str, Any]:
 
 def presettle_claim(claim: Claim) -> dict[str, Any]:
     try:
-        return Exact(settlement_body(settle(claim)))
+        return settlement_body(settle(claim))
     except SettlementError as exc:
         raise Problem(422, "无法结算", str(exc)) from None
 
 
 @router.post("/presettle", tags=["settlement"], summary="预结算（不记账，公众可用的报销计算器）")
 def presettle(claim: Claim) -> dict[str, Any]:
-    return presettle_claim(claim)
+    return Exact(presettle_claim(claim))
 
 
 class AskBody(BaseModel):

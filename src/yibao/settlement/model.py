@@ -23,7 +23,9 @@ def _money_in(v: Any) -> Any:
     if isinstance(v, str | int | Decimal) and not isinstance(v, bool):
         try:
             return money(v)
-        except ValueError:
+        except ValueError as exc:
+            if "out of range" in str(exc):
+                raise  # pydantic reports it with the field path
             return v  # let pydantic report "not a valid decimal" with the field path
     return v
 

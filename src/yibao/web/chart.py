@@ -37,6 +37,6 @@ def money_chart(setlinfo: dict[str, Decimal], width: int = 600) -> str:
     svg = (
         f'<svg role="img" aria-label="费用来源构成" class="money-chart" viewBox="0 0 {width} '
         f'{bar_h}" width="100%" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
-        f'{"".join(rects)}</svg>'
+        f"{''.join(rects)}</svg>"
     )
     return f'<figure class="chart">{svg}<ul class="legend">{"".join(legend)}</ul></figure>'

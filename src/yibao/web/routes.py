@@ -33,12 +33,21 @@ templates = Jinja2Templates(directory=str(resources.files("yibao.web") / "templa
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 INTENT_ZH = {
-    "withdrawal": "个人账户提取", "reimbursement": "报销待遇", "offsite": "异地就医",
-    "family_aid": "家庭共济", "balance": "余额查询", "transfer": "转移接续", "lapse": "断缴与补缴",
-    "newborn": "新生儿参保", "contribution": "缴费标准", "lifetime": "最低缴费年限",
-    "excluded": "不予支付项目", "enrollment": "参保登记", "account_credit": "个人账户划入",
+    "withdrawal": "个人账户提取",
+    "reimbursement": "报销待遇",
+    "offsite": "异地就医",
+    "family_aid": "家庭共济",
+    "balance": "余额查询",
+    "transfer": "转移接续",
+    "lapse": "断缴与补缴",
+    "newborn": "新生儿参保",
+    "contribution": "缴费标准",
+    "lifetime": "最低缴费年限",
+    "excluded": "不予支付项目",
+    "enrollment": "参保登记",
+    "account_credit": "个人账户划入",
     "out_of_scope": "超出范围",
-}  # fmt: skip
+}
 
 
 def cite(b: dict[str, Any]) -> str:
@@ -83,8 +92,14 @@ def _answer(request: Request, question: str) -> HTMLResponse:
     from yibao.qa.answer import ask
 
     if len(question) > 500:
-        return page(request, "ask.html", 422, title="问答", question=question[:500],
-                    error="问题太长，请控制在500字以内。")  # fmt: skip
+        return page(
+            request,
+            "ask.html",
+            422,
+            title="问答",
+            question=question[:500],
+            error="问题太长，请控制在500字以内。",
+        )
     result = ask(question)
     return page(
         request,
@@ -100,9 +115,18 @@ def _answer(request: Request, question: str) -> HTMLResponse:
 # --- 报销计算器 -------------------------------------------------------------------------------------
 
 CALC_DEFAULTS = {
-    "region": "拉萨", "insutype": "310", "psn_type": "in_service", "hosp_lv": 3, "med_type": "21",
-    "stays": 0, "amt_a": "20000", "amt_b": "0", "amt_c": "0", "balance": "0", "date": "",
-}  # fmt: skip
+    "region": "拉萨",
+    "insutype": "310",
+    "psn_type": "in_service",
+    "hosp_lv": 3,
+    "med_type": "21",
+    "stays": 0,
+    "amt_a": "20000",
+    "amt_b": "0",
+    "amt_c": "0",
+    "balance": "0",
+    "date": "",
+}
 
 
 @router.get("/calc", response_class=HTMLResponse)
@@ -135,28 +159,43 @@ async def calc(request: Request):
         end = dt.date.fromisoformat(form["date"]) if form["date"] else dt.date.today()
         amounts = {
             k: _amount(form, k, label)
-            for k, label in (("amt_a", "甲类费用"), ("amt_b", "乙类费用"),
-                             ("amt_c", "丙类费用"), ("balance", "个人账户余额"))
-        }  # fmt: skip
+            for k, label in (
+                ("amt_a", "甲类费用"),
+                ("amt_b", "乙类费用"),
+                ("amt_c", "丙类费用"),
+                ("balance", "个人账户余额"),
+            )
+        }
         fees = [
             {"code": code, "name": name, "chrg_item_lv": lv, "amount": amounts[key]}
-            for key, code, name, lv in (("amt_a", "A", "甲类费用", "01"),
-                                        ("amt_b", "B", "乙类费用", "02"),
-                                        ("amt_c", "C", "丙类费用", "03"))
+            for key, code, name, lv in (
+                ("amt_a", "A", "甲类费用", "01"),
+                ("amt_b", "B", "乙类费用", "02"),
+                ("amt_c", "C", "丙类费用", "03"),
+            )
             if amounts[key] > 0
-        ]  # fmt: skip
+        ]
         if not fees:
             raise ValueError("请至少填写一项费用金额")
         claim = Claim.model_validate(
             {
-                "person": {"psn_no": "WEB", "insutype": form["insutype"],
-                           "psn_type": form["psn_type"], "insuplc_admdvs": reg.admdvs},
-                "encounter": {"med_type": form["med_type"], "hosp_lv": form["hosp_lv"],
-                              "mdtrtarea_admvs": reg.admdvs, "begndate": end, "enddate": end},
+                "person": {
+                    "psn_no": "WEB",
+                    "insutype": form["insutype"],
+                    "psn_type": form["psn_type"],
+                    "insuplc_admdvs": reg.admdvs,
+                },
+                "encounter": {
+                    "med_type": form["med_type"],
+                    "hosp_lv": form["hosp_lv"],
+                    "mdtrtarea_admvs": reg.admdvs,
+                    "begndate": end,
+                    "enddate": end,
+                },
                 "fees": fees,
                 "ytd": {"stays": form["stays"], "acct_balance": amounts["balance"]},
             }
-        )  # fmt: skip
+        )
         s = settle(claim)
     except regions.UnknownRegion as exc:
         return page(request, "calc.html", 422, title="报销计算器", f=form, error=str(exc))
@@ -167,10 +206,15 @@ async def calc(request: Request):
         return page(request, "calc.html", 422, title="报销计算器", f=form, error=str(exc))
     info = s.setlinfo.model_dump()
     return page(
-        request, "calc.html", title="报销计算器", f=form,
+        request,
+        "calc.html",
+        title="报销计算器",
+        f=form,
         s={"setlinfo": info, "trace": [t.model_dump() for t in s.trace], "warnings": s.warnings},
-        s_region=reg.name, chart=money_chart(info), labels=list(SETLINFO_LABELS.items()),
-    )  # fmt: skip
+        s_region=reg.name,
+        chart=money_chart(info),
+        labels=list(SETLINFO_LABELS.items()),
+    )
 
 
 # --- checkers ------------------------------------------------------------------------------------
@@ -180,22 +224,39 @@ CHECK_FORMS: dict[str, dict[str, Any]] = {
         "title": "医保个人账户能否取现",
         "fields": [
             {"name": "region", "label": "参保城市", "required": True},
-            {"name": "reason", "label": "情形", "options": [
-                ("death", "参保人去世（继承）"), ("emigration", "出国（境）定居"),
-                ("retire_abroad", "退休后出国定居"), ("moved_no_transfer", "跨统筹地区流动且新参保地不接收余额"),
-                ("public_medical_employer", "新单位实行公费医疗"), ("quit_employee_scheme", "放弃职工医保"),
-                ("long_term_offsite", "长期异地居住（已备案）"), ("serious_disease", "重大疾病"),
-                ("cash_out", "转到微信/支付宝、提现"), ("pension_account", "养老保险个人账户"),
-            ]},
+            {
+                "name": "reason",
+                "label": "情形",
+                "options": [
+                    ("death", "参保人去世（继承）"),
+                    ("emigration", "出国（境）定居"),
+                    ("retire_abroad", "退休后出国定居"),
+                    ("moved_no_transfer", "跨统筹地区流动且新参保地不接收余额"),
+                    ("public_medical_employer", "新单位实行公费医疗"),
+                    ("quit_employee_scheme", "放弃职工医保"),
+                    ("long_term_offsite", "长期异地居住（已备案）"),
+                    ("serious_disease", "重大疾病"),
+                    ("cash_out", "转到微信/支付宝、提现"),
+                    ("pension_account", "养老保险个人账户"),
+                ],
+            },
         ],
     },
     "waiting": {
         "title": "断缴、补缴与待遇等待期",
         "fields": [
             {"name": "region", "label": "参保城市", "required": True},
-            {"name": "scheme", "label": "险种", "options": [("resident", "居民医保"), ("employee", "职工医保")]},
+            {
+                "name": "scheme",
+                "label": "险种",
+                "options": [("resident", "居民医保"), ("employee", "职工医保")],
+            },
             {"name": "lapse_months", "label": "已断缴月数", "type": "number"},
-            {"name": "back_paid_years", "label": "补缴年数（居民医保修复等待期）", "type": "number"},
+            {
+                "name": "back_paid_years",
+                "label": "补缴年数（居民医保修复等待期）",
+                "type": "number",
+            },
             {"name": "paid_date", "label": "缴费日期", "type": "date"},
         ],
     },
@@ -207,17 +268,31 @@ CHECK_FORMS: dict[str, dict[str, Any]] = {
             {"name": "paid_date", "label": "参保缴费日期（未缴可不填）", "type": "date"},
         ],
     },
-}  # fmt: skip
+}
 
 
 @router.get("/check/{rule}", response_class=HTMLResponse)
 def check_form(request: Request, rule: str):
     spec = CHECK_FORMS.get(rule)
     if spec is None:
-        return page(request, "check.html", 404, title="未找到", error="没有这个判定页面。",
-                    fields=[], values={}, action="/")  # fmt: skip
-    return page(request, "check.html", title=spec["title"], fields=spec["fields"],
-                values={"region": "拉萨"}, action=f"/check/{rule}")  # fmt: skip
+        return page(
+            request,
+            "check.html",
+            404,
+            title="未找到",
+            error="没有这个判定页面。",
+            fields=[],
+            values={},
+            action="/",
+        )
+    return page(
+        request,
+        "check.html",
+        title=spec["title"],
+        fields=spec["fields"],
+        values={"region": "拉萨"},
+        action=f"/check/{rule}",
+    )
 
 
 @router.post("/check/{rule}", response_class=HTMLResponse)
@@ -226,8 +301,12 @@ async def check_post(request: Request, rule: str):
     if spec is None:
         return check_form(request, rule)
     values = {k: v for k, v in (await request.form()).items() if str(v).strip() != ""}
-    ctx = {"title": spec["title"], "fields": spec["fields"], "values": values,
-           "action": f"/check/{rule}"}  # fmt: skip
+    ctx = {
+        "title": spec["title"],
+        "fields": spec["fields"],
+        "values": values,
+        "action": f"/check/{rule}",
+    }
     try:
         body = MODELS[rule].model_validate(values)
         reg = regions.get(body.region)
@@ -239,8 +318,13 @@ async def check_post(request: Request, rule: str):
         return page(request, "check.html", 422, error=msg, **ctx)
     except (regions.UnknownRegion, FactError, PolicyError, ValueError) as exc:
         return page(request, "check.html", 422, error=str(exc), **ctx)
-    return page(request, "check.html", d=d.model_dump(),
-                outcome_zh=OUTCOME_ZH.get(d.outcome, d.outcome), **ctx)  # fmt: skip
+    return page(
+        request,
+        "check.html",
+        d=d.model_dump(),
+        outcome_zh=OUTCOME_ZH.get(d.outcome, d.outcome),
+        **ctx,
+    )
 
 
 # --- staff: login and account page ---------------------------------------------------------------
@@ -275,8 +359,13 @@ def logout():
 def account_page(request: Request, psn_no: str | None = None):
     who = request.app.state.keys.lookup(request.cookies.get("yibao_key"))
     if who is None or who.role != "staff":
-        return page(request, "login.html", 401, title="经办人员登录",
-                    error="账户信息仅限医保经办人员查看，请先登录。")  # fmt: skip
+        return page(
+            request,
+            "login.html",
+            401,
+            title="经办人员登录",
+            error="账户信息仅限医保经办人员查看，请先登录。",
+        )
     svc = request.app.state.accounts
     ctx: dict[str, Any] = {"title": "个人账户", "psn_no": psn_no or "", "who": who}
     if psn_no and svc is not None:
@@ -293,8 +382,11 @@ def _account_view(svc: Any, psn_no: str) -> dict[str, Any]:
     today = dt.date.today()
     bal = svc.balance(psn_no)
     stmt = svc.statement(psn_no, today.replace(month=1, day=1), today)
-    return {"balance": _masked(bal), "statement": _masked(stmt),
-            "bindings": _masked(svc.bindings(psn_no))}  # fmt: skip
+    return {
+        "balance": _masked(bal),
+        "statement": _masked(stmt),
+        "bindings": _masked(svc.bindings(psn_no)),
+    }
 
 
 def _masked(obj: Any) -> Any:

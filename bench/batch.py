@@ -1,0 +1,243 @@
+"""Batch settlement benchmarks (not run by the test suite).
+
+    .venv/bin/python bench/batch.py --claims 10000000 --workdir /tmp/yibao-bench
+
+Measures, in one run: the batch kernel against a bare NumPy floor on the same columns (argsort
+by person and date plus one grouped cumulative sum), against the scalar engine (on a sample),
+against DuckDB running the same inpatient settlement as SQL window functions; end-to-end
+claims/s of the local streaming runner and of a dask LocalCluster, with peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from yibao.policy.resolve import default_policy
+from yibao.settlement import synth
+from yibao.settlement.batch import _group_params, claim_from_row, settle_table
+from yibao.settlement.engine import settle
+from yibao.settlement.model import Ytd
+
+
+def best(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def floor(t: pa.Table) -> np.ndarray:
+    """The floor: person codes, argsort by (person, date), one grouped cumulative sum."""
+    codes = t.column("psn_no").combine_chunks().dictionary_encode().indices.to_numpy()
+    day = t.column("enddate").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64)
+    key = (codes.astype(np.int64) << 32) | day
+    order = np.argsort(key, kind="stable")
+    k = key[order] >> 32
+    first = np.empty(len(k), dtype=bool)
+    first[0] = True
+    np.not_equal(k[1:], k[:-1], out=first[1:])
+    v = t.column("amt_01").combine_chunks().to_numpy()[order]
+    c = np.cumsum(v)
+    starts = np.flatnonzero(first)
+    return c - (c[starts] - v[starts])[np.cumsum(first) - 1]
+
+
+def scalar_per_claim(t: pa.Table, n: int) -> float:
+    rows = t.slice(0, n).to_pylist()
+    pol = default_policy()
+    t0 = time.perf_counter()
+    ytd, last = Ytd(), None
+    for row in rows:
+        if row["psn_no"] != last:
+            ytd, last = Ytd(), row["psn_no"]
+        ytd = settle(claim_from_row(row, ytd), pol, trace=False).ytd
+    return (time.perf_counter() - t0) / n
+
+
+SQL = """
+WITH c AS (
+  SELECT c.*, p.*, amt_01 + amt_02 AS inscp,
+         row_number() OVER w - 1 AS nth
+  FROM claims c JOIN params p USING (insuplc_admdvs, insutype, psn_type, hosp_lv)
+  WINDOW w AS (PARTITION BY psn_no ORDER BY enddate, rid)
+), d AS (
+  SELECT *, least(ded[least(nth, len(ded) - 1) + 1], inscp) AS dedc,
+         coalesce(sum(inscp) OVER (PARTITION BY psn_no ORDER BY enddate, rid
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS pos
+  FROM c
+), r AS (
+  SELECT *, (2 * (greatest(least(pos + inscp, u1) - greatest(pos + dedc, 0), 0) * r1
+             + greatest(least(pos + inscp, u2) - greatest(pos + dedc, u1), 0) * r2
+             + greatest(least(pos + inscp, u3) - greatest(pos + dedc, u2), 0) * r3
+             + greatest(least(pos + inscp, u4) - greatest(pos + dedc, u3), 0) * r4)
+             + 1000000) // 2000000 AS raw
+  FROM d
+), k AS (
+  SELECT *, least(cap, sum(raw) OVER (PARTITION BY psn_no ORDER BY enddate, rid
+                  ROWS UNBOUNDED PRECEDING)) AS capped
+  FROM r
+)
+SELECT rid, dedc, capped - coalesce(lag(capped) OVER (PARTITION BY psn_no
+       ORDER BY enddate, rid), 0) AS hifp
+FROM k
+"""
+
+
+def duckdb_case(t: pa.Table) -> dict:
+    """Inpatient claims of regions with a per-stay deductible, settled in SQL and by the batch
+    kernel; the results are checked equal."""
+    import duckdb
+
+    ip = t.filter(
+        pc.and_(
+            pc.equal(t.column("med_type"), "21"), pc.not_equal(t.column("insuplc_admdvs"), "310000")
+        )
+    )
+    ip = ip.filter(pc.equal(ip.column("mdtrtarea_admvs"), ip.column("insuplc_admdvs")))
+    ip = ip.append_column("rid", pa.array(np.arange(ip.num_rows)))
+    ip = ip.drop_columns(["ytd_acct_balance"])
+    combos = (
+        ip.select(["insuplc_admdvs", "insutype", "psn_type", "hosp_lv"])
+        .group_by(["insuplc_admdvs", "insutype", "psn_type", "hosp_lv"])
+        .aggregate([])
+        .to_pylist()
+    )
+    import datetime as dt
+
+    prm = []
+    for c in combos:
+        p = _group_params(
+            default_policy(),
+            c["insuplc_admdvs"],
+            dt.date(2025, 6, 1),
+            c["insutype"],
+            c["psn_type"],
+            "all",
+            "inpatient",
+            str(c["hosp_lv"]),
+            "none",
+            True,
+        )
+        assert len(p.bands) <= 4 and not p.dedc_annual
+        b = list(p.bands) + [(1 << 62, 0)] * (4 - len(p.bands))
+        prm.append(
+            {
+                **c,
+                "ded": list(p.dedc),
+                "cap": p.cap,
+                "u1": b[0][0],
+                "r1": b[0][1],
+                "u2": b[1][0],
+                "r2": b[1][1],
+                "u3": b[2][0],
+                "r3": b[2][1],
+                "u4": b[3][0],
+                "r4": b[3][1],
+            }
+        )
+    params = pa.Table.from_pylist(prm)
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    con.register("claims", ip)
+    con.register("params", params)
+    res = {}
+    t_sql = best(lambda: res.__setitem__("r", con.execute(SQL).to_arrow_table()), 2)
+    sql = res["r"]
+    sql = sql.sort_by("rid") if hasattr(sql, "sort_by") else pa.table(sql).sort_by("rid")
+    t_batch = best(lambda: res.__setitem__("b", settle_table(ip)), 2)
+    assert sql.column("hifp").to_pylist() == res["b"].claims.column("hifp_pay").to_pylist()
+    assert sql.column("dedc").to_pylist() == res["b"].claims.column("act_pay_dedc").to_pylist()
+    return {"claims": ip.num_rows, "duckdb_s": t_sql, "batch_s": t_batch}
+
+
+def run_child(args: list[str]) -> dict:
+    """Run a step in a fresh process and read its peak RSS (ru_maxrss, KiB)."""
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def child(mode: str, src: str, dst: str) -> None:
+    import resource
+
+    from yibao.settlement.distributed import run_cluster, run_local
+
+    t0 = time.perf_counter()
+    if mode == "local":
+        n = run_local(Path(src), Path(dst))
+    else:
+        from distributed import Client, LocalCluster
+
+        with (
+            LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                memory_limit="8GiB",
+            ) as cl,
+            Client(cl) as c,
+        ):
+            t0 = time.perf_counter()
+            n = run_cluster(Path(src), Path(dst), c)
+    secs = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"claims": n, "seconds": secs, "peak_rss_mib": max(rss, kids) / 1024}))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--claims", type=int, default=10_000_000)
+    ap.add_argument("--sample", type=int, default=1_000_000, help="in-memory kernel size")
+    ap.add_argument("--scalar", type=int, default=3000)
+    ap.add_argument("--workdir", default="/tmp/yibao-bench")
+    ap.add_argument("--child", nargs=3)
+    a = ap.parse_args()
+    if a.child:
+        child(*a.child)
+        return
+    wd = Path(a.workdir)
+    wd.mkdir(parents=True, exist_ok=True)
+    src = wd / f"claims-{a.claims}.parquet"
+    res: dict = {"claims": a.claims}
+    if not src.exists():
+        t0 = time.perf_counter()
+        synth.write(src, a.claims, 42)
+        res["synth_s"] = time.perf_counter() - t0
+    full_arrow = pq.read_table(src)
+    res["arrow_mib"] = full_arrow.nbytes / 2**20
+    t = full_arrow.slice(0, a.sample).combine_chunks()
+    del full_arrow
+    # shuffled copy: the floor and the kernel both really sort
+    perm = np.random.default_rng(0).permutation(t.num_rows)
+    ts = t.take(pa.array(perm))
+    n = t.num_rows
+    res["floor_sorted_s"] = best(lambda: floor(t))
+    res["batch_sorted_s"] = best(lambda: settle_table(t))
+    res["floor_shuffled_s"] = best(lambda: floor(ts))
+    res["batch_shuffled_s"] = best(lambda: settle_table(ts))
+    res["sample"] = n
+    res["scalar_per_claim_us"] = scalar_per_claim(t, a.scalar) * 1e6
+    res["batch_per_claim_us"] = res["batch_sorted_s"] / n * 1e6
+    res["duckdb"] = duckdb_case(t)
+    res["local"] = run_child(["--child", "local", str(src), str(wd / "out-local.parquet")])
+    res["cluster"] = run_child(["--child", "cluster", str(src), str(wd / "out-cluster")])
+    print(json.dumps(res, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""synth, the local and dask runners, the CLI contract and the reform simulation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from tests.test_batch_support import multi_policy, scalar_run
+from yibao.cli.main import app
+from yibao.settlement import synth
+from yibao.settlement.batch import AMOUNTS, settle_table
+from yibao.settlement.distributed import run_cluster, run_local
+from yibao.settlement.reform import load_reform, simulate
+
+runner = CliRunner()
+EXAMPLE = "examples/reform-lasa-deductible.yaml"
+
+
+def cli(*args: str):
+    r = runner.invoke(app, list(args))
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+    return r
+
+
+@pytest.fixture(scope="module")
+def claims_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synth") / "claims.parquet"
+    r = cli("synth", "--claims", "20000", "--seed", "5", "-o", str(path), "--json")
+    assert r.exit_code == 0, r.output
+    return path
+
+
+def test_synth_deterministic_and_sorted(claims_file, tmp_path):
+    other = tmp_path / "again.parquet"
+    assert synth.write(other, 20000, 5) == 20000
+    a, b = pq.read_table(claims_file), pq.read_table(other)
+    assert a.equals(b)
+    psn = a.column("psn_no")
+    assert pc.all(pc.less_equal(psn[:-1], psn[1:])).as_py()
+    assert set(a.column("med_type").to_pylist()) <= {"11", "14", "21"}
+    assert pc.min(a.column("amt_01")).as_py() >= 0
+
+
+def test_synth_fixture_policy_reaches_caps_and_serious(tmp_path):
+    """With a complete policy every category is generated, and settles exactly as the scalar."""
+    pol = multi_policy()
+    t = pa.concat_tables(list(synth.generate(3000, 1, policy=pol)))
+    assert set(t.column("med_type").to_pylist()) == {"11", "14", "21"}
+    got = settle_table(t, pol).claims
+    ref, _ = scalar_run(t, pol)
+    for k in AMOUNTS:
+        assert got.column(k).to_pylist() == ref[k], k
+
+
+def test_cli_batch_sums(claims_file, tmp_path):
+    out = tmp_path / "out.parquet"
+    r = cli("batch", str(claims_file), "-o", str(out), "--json")
+    assert r.exit_code == 0, r.output
+    t = pq.read_table(out)
+    assert t.num_rows == 20000
+    for k in ("medfee_sumamt", "hifp_pay", "fund_pay_sumamt", "psn_cash_pay"):
+        assert t.schema.field(k).type == pa.int64()
+    med = t.column("medfee_sumamt").to_numpy()
+    fund = t.column("fund_pay_sumamt").to_numpy()
+    psn = t.column("psn_part_amt").to_numpy()
+    assert (med == fund + psn).all()
+    assert (psn == t.column("acct_pay").to_numpy() + t.column("psn_cash_pay").to_numpy()).all()
+    src = pq.read_table(claims_file)
+    assert t.column("mdtrt_id").equals(src.column("mdtrt_id"))
+
+
+def test_cli_bad_input(tmp_path):
+    r = cli("batch", str(tmp_path / "missing.parquet"), "-o", str(tmp_path / "o.parquet"))
+    assert r.exit_code == 2 and "找不到" in r.output
+    bad = tmp_path / "bad.parquet"
+    pq.write_table(pa.table({"psn_no": ["A"]}), bad)
+    r = cli("batch", str(bad), "-o", str(tmp_path / "o.parquet"))
+    assert r.exit_code == 2 and "缺少列" in r.output
+    row = {
+        "psn_no": "A",
+        "insutype": "390",
+        "insuplc_admdvs": "540100",
+        "med_type": "21",
+        "hosp_lv": 3,
+        "enddate": dt.date(2025, 3, 1),
+        "amt_01": 100,
+        "amt_02": 0,
+        "amt_03": 0,
+    }
+    pq.write_table(pa.Table.from_pylist([row]), bad)  # 拉萨 residents: no inpatient ratio
+    r = cli("batch", str(bad), "-o", str(tmp_path / "o.parquet"))
+    assert r.exit_code == 2 and "政策包" in r.output and "Traceback" not in r.output
+
+
+def test_local_runner_unsorted_input(claims_file, tmp_path):
+    t = pq.read_table(claims_file).slice(0, 3000)
+    shuffled = t.take(pa.array(list(range(2999, -1, -1))))
+    src = tmp_path / "shuffled.parquet"
+    pq.write_table(shuffled, src, row_group_size=700)
+    out = tmp_path / "o.parquet"
+    run_local(src, out, chunk_rows=500)
+    got = pq.read_table(out)
+    exp = settle_table(shuffled).claims
+    assert got.select(list(AMOUNTS)).equals(exp.select(list(AMOUNTS)))
+
+
+def test_local_runner_chunks_cut_at_persons(claims_file, tmp_path):
+    out = tmp_path / "o.parquet"
+    run_local(claims_file, out, chunk_rows=777)  # many chunk boundaries inside persons
+    exp = settle_table(pq.read_table(claims_file)).claims
+    assert pq.read_table(out).select(list(AMOUNTS)).equals(exp.select(list(AMOUNTS)))
+
+
+def test_dask_local_cluster(claims_file, tmp_path):
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=1, processes=False, threads_per_worker=2, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        out = tmp_path / "dist"
+        assert run_cluster(claims_file, out, client, nparts=3) == 20000
+    got = pq.read_table(out, schema=None).sort_by("claim_row")
+    assert len(list(out.glob("part-*.parquet"))) == 3
+    exp = settle_table(pq.read_table(claims_file)).claims
+    assert got.select(list(AMOUNTS)).equals(exp.select(list(AMOUNTS)))
+
+
+def test_simulate_lasa_reform(claims_file, tmp_path):
+    report = simulate(claims_file, load_reform(__import__("pathlib").Path(EXAMPLE)))
+    lasa = [r for r in report.rows if r["insuplc_admdvs"] == "540100"]
+    assert lasa and all(r["hosp_lv"] == 3 for r in lasa)
+    assert sum(r["fund_reform"] - r["fund_base"] for r in lasa) > 0
+    assert sum(r["better"] for r in lasa) > 0 and sum(r["worse"] for r in lasa) == 0
+    others = [r for r in report.rows if r["insuplc_admdvs"] != "540100"]
+    assert all(r["fund_reform"] == r["fund_base"] and r["better"] == 0 for r in others)
+    r = cli("simulate", str(claims_file), "--reform", EXAMPLE, "-o", str(tmp_path / "s"), "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["totals"]["better"] > 0
+    assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
+    assert "改革模拟" in (tmp_path / "s.html").read_text(encoding="utf-8")
