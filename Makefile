@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run demo-cli test lint install clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/yibao serve --demo --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+demo-cli: $(STAMP)
 	$(BIN)/yibao compare --region 拉萨
 	$(BIN)/yibao policy show --region 拉萨 --group inpatient
 

@@ -31,21 +31,19 @@ def live_app(tmp_path_factory):
     """The app with demo data in a throwaway SQLite database, served by uvicorn in a thread."""
     import uvicorn
 
+    from yibao.accounts.db import upgrade
+    from yibao.accounts.service import Accounts
     from yibao.api.app import create_app
     from yibao.api.auth import KeyStore
+    from yibao.api.demo import load_demo
 
     tmp = tmp_path_factory.mktemp("web")
     keys = KeyStore(tmp / "keys.json")
-    accounts, staff_key = None, keys.add("测试经办员", "staff")
-    try:
-        from yibao.api.demo import load_demo
-
-        from yibao.accounts.service import Accounts
-
-        accounts = Accounts(f"sqlite:///{tmp / 'yibao.db'}")
-        list(load_demo(accounts, keys))
-    except ImportError:
-        pass
+    staff_key = keys.add("测试经办员", "staff")
+    url = f"sqlite:///{tmp / 'yibao.db'}"
+    upgrade(url)
+    accounts = Accounts(url)
+    list(load_demo(accounts, keys))
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(keys=keys, accounts=accounts), host="127.0.0.1", port=port,

@@ -2,36 +2,69 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
-from yibao.cli.app import app, console
+from yibao.cli.app import app, console, fail
+
+
+class MaskIds(logging.Filter):
+    """Mask 18-character ID numbers in every log line (access logs included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from yibao.api.auth import mask_id
+
+        record.msg = mask_id(str(record.msg))
+        if record.args:
+            record.args = tuple(mask_id(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def mask_logs() -> None:
+    """Log to stderr through one handler that masks ID numbers in every record."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(MaskIds())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)
 
 
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址"),
-    port: int = typer.Option(8000, "--port", help="端口"),
-    demo: bool = typer.Option(False, "--demo", help="载入演示数据（几位参保人、账户和家庭共济绑定）"),
+    port: int = typer.Option(8000, "--port", help="端口", min=1, max=65535),
+    demo: bool = typer.Option(
+        False, "--demo", help="载入演示数据（几位参保人、账户和家庭共济绑定）"
+    ),
 ):
     """启动网页与 HTTP API（默认嵌入式 SQLite；YIBAO_DATABASE_URL 可指定 PostgreSQL）。"""
     import uvicorn
 
+    from yibao.accounts.db import upgrade
+    from yibao.accounts.service import Accounts
     from yibao.api.app import create_app
     from yibao.api.auth import KeyStore
 
-    keys = KeyStore()
-    accounts = None
     try:
-        from yibao.accounts.service import Accounts
-
-        accounts = Accounts()
-        accounts.upgrade() if hasattr(accounts, "upgrade") else None
-    except ImportError:  # pragma: no cover - accounts layer not installed
-        pass
-    if demo and accounts is not None:
+        url = upgrade()
+    except Exception as exc:
+        fail(f"无法打开或迁移数据库：{exc}")
+    keys = KeyStore()
+    accounts = Accounts()
+    console.print(f"数据库：{url}")
+    if demo:
         from yibao.api.demo import load_demo
 
         for line in load_demo(accounts, keys):
             console.print(line)
-    console.print(f"[bold green]yibao 已启动：http://{host}:{port}/[/]  （API 文档 /docs）")
-    uvicorn.run(create_app(keys=keys, accounts=accounts), host=host, port=port, log_level="warning")
+    mask_logs()
+    console.print(f"[bold green]yibao 已启动：http://{host}:{port}/[/]  （API 文档：/docs）")
+    uvicorn.run(
+        create_app(keys=keys, accounts=accounts),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=None,
+    )

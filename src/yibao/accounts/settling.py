@@ -1,0 +1,398 @@
+"""Settlement against the books: presettle (reads only), settle (idempotent, atomic), reverse,
+and a plain account payment (定点药店购药).
+
+``settle`` locks the patient (and the paying relative) first, then reads the accumulators and
+the balances, runs the engine and writes the settlement, its ledger entry and the new
+accumulators in the same transaction. The idempotency key is looked up under the lock, so a
+retry — even a concurrent one — returns the first result and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Row, select, update
+from sqlalchemy.exc import IntegrityError
+
+from yibao.accounts.errors import AccountError, NotFound
+from yibao.accounts.ledger import (
+    ACCOUNTS,
+    BINDINGS,
+    ENROLMENTS,
+    ENTRIES,
+    POSTINGS,
+    REVERSALS,
+    SETTLEMENTS,
+    YTD,
+    Line,
+    insert_ignore,
+    lock_persons,
+    open_account_of,
+    post,
+)
+from yibao.accounts.models import YTD_FIELDS
+from yibao.money import from_fen, money, to_fen
+from yibao.settlement.engine import SettlementError
+from yibao.settlement.engine import settle as engine_settle
+from yibao.settlement.model import Claim, Settlement, Ytd
+
+if TYPE_CHECKING:
+    from yibao.accounts.ledger import SystemAccounts
+    from yibao.policy.resolve import Policy
+
+
+@dataclass(frozen=True)
+class Settled:
+    setl_id: int
+    idempotency_key: str
+    settlement: Settlement
+    replayed: bool  # True: the key was already used; this is the first result, nothing written
+
+
+@dataclass
+class _Books:
+    """What a settlement reads: accumulators, the patient's and the payer's accounts."""
+
+    year: int
+    ytd_row: Row | None
+    account: Row | None
+    payer_account: Row | None
+
+    def claim(self, claim: Claim) -> Claim:
+        from yibao.accounts.service import ytd_from_row
+
+        own = self.account.balance_fen if self.account is not None else 0
+        aid = self.payer_account.balance_fen if self.payer_account is not None else 0
+        return claim.model_copy(
+            update={"ytd": ytd_from_row(self.ytd_row, own), "mulaid_balance": from_fen(aid)}
+        )
+
+
+def claim_digest(claim: Claim, payer: str | None) -> str:
+    text = claim.model_dump_json(exclude={"ytd", "mulaid_balance"}) + f"|payer={payer or ''}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class SettlingMixin:
+    engine: Any
+    policy: Policy
+    system: SystemAccounts
+
+    # --- presettle ----------------------------------------------------------------------------
+
+    def presettle(
+        self, claim: Claim, *, payer: str | None = None, trace: bool = True
+    ) -> Settlement:
+        """预结算: the settlement the books would give now; nothing is written."""
+        with self.engine.connect() as conn:
+            books = self._books(conn, claim, payer)
+            conn.rollback()
+        return self._run(books.claim(claim), trace)
+
+    # --- settle -------------------------------------------------------------------------------
+
+    def settle(
+        self, claim: Claim, idempotency_key: str, *, payer: str | None = None, trace: bool = True
+    ) -> Settled:
+        key = (idempotency_key or "").strip()
+        if not key or len(key) > 128:
+            raise AccountError("idempotency_key", "幂等键不能为空，且不超过128个字符")
+        digest = claim_digest(claim, payer)
+        for _ in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    return self._settle(conn, claim, key, digest, payer, trace)
+            except IntegrityError as exc:  # the same key committed meanwhile by another patient
+                text = str(exc.orig)
+                if not any(w in text for w in ("idempotency_key", "ledger_entries.ref", "setl:")):
+                    raise
+        raise AccountError("idempotency_key", f"幂等键 {key} 冲突，请重试")  # pragma: no cover
+
+    def _settle(
+        self, conn: Connection, claim: Claim, key: str, digest: str, payer: str | None, trace: bool
+    ) -> Settled:
+        psn = claim.person.psn_no
+        lock_persons(conn, [psn] + ([payer] if payer else []), "person.psn_no")
+        first = conn.execute(
+            select(SETTLEMENTS).where(SETTLEMENTS.c.idempotency_key == key)
+        ).first()
+        if first is not None:
+            return _replay(first, digest)
+        books = self._books(conn, claim, payer)
+        s = self._run(books.claim(claim), trace)
+        setl_id = self._write_settlement(conn, claim, key, digest, payer, books, s)
+        if s.trace:  # return what a retry will return: the stored form (basis values as JSON)
+            s = Settlement.model_validate_json(s.model_dump_json())
+        return Settled(setl_id, key, s, False)
+
+    def _run(self, claim: Claim, trace: bool) -> Settlement:
+        try:
+            return engine_settle(claim, self.policy, trace=trace)
+        except SettlementError as exc:
+            raise AccountError("encounter", str(exc)) from None
+
+    def _books(self, conn: Connection, claim: Claim, payer: str | None) -> _Books:
+        p, enc = claim.person, claim.encounter
+        enr = conn.execute(
+            select(ENROLMENTS).where(
+                ENROLMENTS.c.psn_no == p.psn_no, ENROLMENTS.c.status == "active"
+            )
+        ).first()
+        if enr is None:
+            raise AccountError("person.psn_no", f"参保人 {p.psn_no} 没有有效的参保登记")
+        if enr.insutype != p.insutype:
+            raise AccountError(
+                "person.insutype", f"参保登记的险种是 {enr.insutype}，理赔为 {p.insutype}"
+            )
+        if enr.admdvs != p.insuplc_admdvs:
+            raise AccountError(
+                "person.insuplc_admdvs", f"参保地是 {enr.admdvs}，理赔为 {p.insuplc_admdvs}"
+            )
+        if p.insutype == "310" and enr.psn_type != p.psn_type:
+            raise AccountError(
+                "person.psn_type", f"参保登记的人员类别是 {enr.psn_type}，理赔为 {p.psn_type}"
+            )
+        if enc.enddate < enr.since:
+            raise AccountError(
+                "encounter.enddate", f"出院（结束）日期 {enc.enddate} 早于参保日期 {enr.since}"
+            )
+        year = enc.enddate.year
+        row = conn.execute(select(YTD).where(YTD.c.psn_no == p.psn_no, YTD.c.year == year)).first()
+        account = open_account_of(conn, p.psn_no, "person.psn_no") if p.insutype == "310" else None
+        payer_account = None
+        if payer:
+            bound = conn.execute(
+                select(BINDINGS.c.id).where(
+                    BINDINGS.c.payer_psn_no == payer,
+                    BINDINGS.c.beneficiary_psn_no == p.psn_no,
+                    BINDINGS.c.active.is_(True),
+                    BINDINGS.c.since <= enc.enddate,
+                )
+            ).first()
+            if bound is None:
+                raise AccountError(
+                    "payer",
+                    f"{p.psn_no} 没有绑定到 {payer} 的家庭共济，{payer} 的个人账户不能为其支付",
+                )
+            payer_account = open_account_of(conn, payer, "payer")
+        return _Books(year, row, account, payer_account)
+
+    def _write_settlement(
+        self,
+        conn: Connection,
+        claim: Claim,
+        key: str,
+        digest: str,
+        payer: str | None,
+        books: _Books,
+        s: Settlement,
+    ) -> int:
+        info = s.setlinfo
+        mulaid = to_fen(info.acct_mulaid_pay)
+        own = to_fen(info.acct_pay) - mulaid
+        admdvs = claim.person.insuplc_admdvs
+        lines = []
+        if own:
+            lines.append(Line(books.account.id, "payment", -own, True))
+        if mulaid:
+            lines.append(Line(books.payer_account.id, "mulaid", -mulaid, True))
+        if own or mulaid:
+            lines.append(
+                Line(self.system.id(conn, "medical", admdvs), "counter", own + mulaid, False)
+            )
+        day = claim.encounter.enddate
+        entry_id = post(
+            conn, "settlement", f"setl:{key}", day, lines, memo=f"结算 {claim.person.psn_no}"
+        )
+        setl_id = conn.execute(
+            SETTLEMENTS.insert()
+            .values(
+                idempotency_key=key,
+                claim_sha256=digest,
+                psn_no=claim.person.psn_no,
+                payer_psn_no=payer,
+                year=books.year,
+                occurred_on=day,
+                medfee_fen=to_fen(info.medfee_sumamt),
+                fund_pay_fen=to_fen(info.fund_pay_sumamt),
+                acct_pay_fen=to_fen(info.acct_pay),
+                mulaid_pay_fen=mulaid,
+                cash_pay_fen=to_fen(info.psn_cash_pay),
+                entry_id=entry_id,
+                status="settled",
+                result=s.model_dump_json(),
+            )
+            .returning(SETTLEMENTS.c.setl_id)
+        ).scalar_one()
+        _apply_ytd(conn, claim.person.psn_no, books.year, s.ytd_delta, +1, books.ytd_row is None)
+        return setl_id
+
+    # --- reverse ------------------------------------------------------------------------------
+
+    def reverse(
+        self, setl_id: int, *, reason: str = "", day: dt.date | None = None
+    ) -> dict[str, Any]:
+        """结算撤销: undo the settlement's postings and accumulators exactly; only once."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == setl_id)).first()
+            if row is None:
+                raise NotFound("setl_id", f"结算 {setl_id} 不存在")
+            lock_persons(conn, [row.psn_no] + ([row.payer_psn_no] if row.payer_psn_no else []))
+            row = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == setl_id)).first()
+            if row.status == "reversed":
+                raise AccountError("setl_id", f"结算 {setl_id} 已撤销，不能重复撤销")
+            s = Settlement.model_validate_json(row.result)
+            original = conn.execute(
+                select(
+                    POSTINGS.c.account_id, POSTINGS.c.amount_fen, ACCOUNTS.c.kind, ACCOUNTS.c.status
+                )
+                .join(ACCOUNTS, ACCOUNTS.c.id == POSTINGS.c.account_id)
+                .where(POSTINGS.c.entry_id == row.entry_id)
+            ).all()
+            if any(p.kind == "personal" and p.status != "open" for p in original):
+                raise AccountError(
+                    "setl_id", f"结算 {setl_id} 使用的个人账户已注销或转出，不能撤销"
+                )
+            lines = [
+                Line(
+                    p.account_id,
+                    "reversal" if p.kind == "personal" else "counter",
+                    -p.amount_fen,
+                    p.kind == "personal",
+                )
+                for p in original
+            ]
+            day = day or row.occurred_on
+            entry_id = post(
+                conn, "reversal", f"rev:{setl_id}", day, lines, memo=reason or "结算撤销"
+            )
+            conn.execute(
+                REVERSALS.insert().values(setl_id=setl_id, entry_id=entry_id, reason=reason)
+            )
+            conn.execute(
+                update(SETTLEMENTS)
+                .where(SETTLEMENTS.c.setl_id == setl_id)
+                .values(status="reversed")
+            )
+            _apply_ytd(conn, row.psn_no, row.year, s.ytd_delta, -1, False)
+        return {
+            "setl_id": setl_id,
+            "psn_no": row.psn_no,
+            "restored_acct": from_fen(row.acct_pay_fen),
+            "restored_ytd": {k: -v for k, v in s.ytd_delta.items() if k != "acct_balance"},
+        }
+
+    def settlement(self, setl_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == setl_id)).first()
+        if row is None:
+            raise NotFound("setl_id", f"结算 {setl_id} 不存在")
+        return {
+            "setl_id": row.setl_id,
+            "idempotency_key": row.idempotency_key,
+            "status": row.status,
+            "settlement": Settlement.model_validate_json(row.result),
+        }
+
+    # --- account payment ----------------------------------------------------------------------
+
+    def pay(
+        self,
+        psn_no: str,
+        amount: Decimal | str,
+        key: str,
+        *,
+        payer: str | None = None,
+        day: dt.date | None = None,
+    ) -> dict[str, Any]:
+        """Pay ``amount`` from the personal account (or a bound relative's): 定点药店购药. Refused,
+        writing nothing, when the balance is short or the payer is not bound."""
+        try:
+            fen = to_fen(money(amount))
+        except (TypeError, ValueError):
+            raise AccountError("amount", f"金额应为数字（元），收到 {amount!r}") from None
+        if fen <= 0:
+            raise AccountError("amount", "支付金额应大于0")
+        day = day or dt.date.today()
+        ref = f"pay:{key}"
+        with self.engine.begin() as conn:
+            lock_persons(conn, [psn_no] + ([payer] if payer else []))
+            if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.ref == ref)).first():
+                raise AccountError("key", f"支付 {key} 已记账")
+            if payer:
+                bound = conn.execute(
+                    select(BINDINGS.c.id).where(
+                        BINDINGS.c.payer_psn_no == payer,
+                        BINDINGS.c.beneficiary_psn_no == psn_no,
+                        BINDINGS.c.active.is_(True),
+                    )
+                ).first()
+                if bound is None:
+                    raise AccountError("payer", f"{psn_no} 没有绑定到 {payer} 的家庭共济，不能代付")
+            acct = open_account_of(conn, payer or psn_no, "payer" if payer else "psn_no")
+            if acct.balance_fen < fen:
+                raise AccountError(
+                    "amount",
+                    f"个人账户余额不足：余额{from_fen(acct.balance_fen)}元，需支付{from_fen(fen)}元",
+                )
+            post(
+                conn,
+                "payment",
+                ref,
+                day,
+                [
+                    Line(acct.id, "mulaid" if payer else "payment", -fen, True),
+                    Line(self.system.id(conn, "medical", acct.admdvs), "counter", fen, False),
+                ],
+                memo="定点药店购药",
+            )
+        return {
+            "psn_no": psn_no,
+            "payer": payer,
+            "amount": from_fen(fen),
+            "balance": from_fen(acct.balance_fen - fen),
+        }
+
+
+def _replay(row: Row, digest: str) -> Settled:
+    if row.claim_sha256 != digest:
+        raise AccountError(
+            "idempotency_key",
+            f"幂等键 {row.idempotency_key} 已用于另一笔不同的结算（结算号 {row.setl_id}）",
+        )
+    return Settled(
+        row.setl_id, row.idempotency_key, Settlement.model_validate_json(row.result), True
+    )
+
+
+def _apply_ytd(
+    conn: Connection, psn_no: str, year: int, delta: dict[str, Any], sign: int, new: bool
+) -> None:
+    values = {}
+    for f in YTD_FIELDS:
+        v = delta.get(f)
+        if v:
+            values[f] = sign * (int(v) if f == "stays" else to_fen(Decimal(v)))
+    if new:
+        insert_ignore(conn, YTD, {"psn_no": psn_no, "year": year, **{f: 0 for f in YTD_FIELDS}})
+    if not values:
+        return
+    try:
+        conn.execute(
+            update(YTD)
+            .where(YTD.c.psn_no == psn_no, YTD.c.year == year)
+            .values({YTD.c[f]: YTD.c[f] + v for f, v in values.items()})
+        )
+    except IntegrityError:  # a *_not_negative CHECK: the books disagree with the settlement
+        raise AccountError("setl_id", "年度累计将变为负数，账务不一致，已拒绝") from None
+
+
+def ytd_of(conn: Connection, psn_no: str, year: int) -> Ytd:
+    from yibao.accounts.service import ytd_from_row
+
+    row = conn.execute(select(YTD).where(YTD.c.psn_no == psn_no, YTD.c.year == year)).first()
+    return ytd_from_row(row)
