@@ -101,6 +101,18 @@ def test_dated_versions_property(cuts, gap_after, day):
         assert r.since == cuts[expected]
 
 
+def test_before_a_local_version_the_parent_applies():
+    nat = pack(NATIONAL, [(D0, None, 1)])
+    city = pack("540100", [(dt.date(2025, 1, 1), dt.date(2025, 12, 31), 5)])
+    p = Policy(CATALOGUE, {NATIONAL: nat, "540100": city})
+    # before the city's first version: the national value (the local rule did not exist yet)
+    assert p.resolve("540100", CAP, dt.date(2024, 12, 31)).value == 1
+    assert p.resolve("540100", CAP, dt.date(2025, 1, 1)).value == 5
+    # after the city's version ended with nothing after it: unknown, not the national value
+    with pytest.raises(PolicyError, match="没有在"):
+        p.resolve("540100", CAP, dt.date(2026, 1, 1))
+
+
 def test_boundary_days_exactly():
     p = Policy(
         CATALOGUE,

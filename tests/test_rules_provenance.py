@@ -162,14 +162,19 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "param", "value", "differs"), CASES, ids=[c[1] for c in CASES])
-@pytest.mark.parametrize("region", [LINZHI, HANGZHOU, LASA])
+# 杭州's own withdrawal reasons and lifetime years differ from the national values the
+# expectations above are written for, so those two cases run for 林芝 and 拉萨 only.
+_HANGZHOU_OWN = ("employee.withdrawal.allowed_reasons", "employee.lifetime.min_years")
+COMBOS = [
+    pytest.param(*case, region, id=f"{case[1]}-{region}")
+    for case in CASES
+    for region in (LINZHI, HANGZHOU, LASA)
+    if not (region == HANGZHOU and case[1] in _HANGZHOU_OWN)
+]
+
+
+@pytest.mark.parametrize(("rule", "param", "value", "differs", "region"), COMBOS)
 def test_decision_follows_the_pack(rule, param, value, differs, region):
-    if region == HANGZHOU and param in (
-        "employee.withdrawal.allowed_reasons",
-        "employee.lifetime.min_years",
-    ):
-        pytest.skip("杭州's own value differs from the national one used in the expectation")
     changed = overlay(region, {param: value})
     a = rule(POLICY.view(region, DAY))
     b = rule(changed.view(region, DAY))

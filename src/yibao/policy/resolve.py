@@ -1,8 +1,9 @@
 """Resolution: ``(region, parameter, date) → value`` with its source.
 
 The nearest pack on the chain city → province → national that defines the parameter decides;
-within it, the version in force on the date. A date that no version of that pack covers is an
-error, not a guess. Packs are parsed once per process (``default_policy`` is cached), and each
+within it, the version in force on the date. Before a pack's first version of a parameter the
+parent's value applied (the local rule did not exist yet), so resolution moves up the chain;
+a date in a gap or after a version that ended with nothing after it is an error, not a guess. Packs are parsed once per process (``default_policy`` is cached), and each
 ``PolicyView`` memoises what it resolved.
 """
 
@@ -97,11 +98,16 @@ class Policy:
     def resolve(self, admdvs: str, name: str, day: dt.date) -> Resolved:
         if name not in self.catalogue:
             raise PolicyError(f"未知参数 {name}")
+        earliest: dt.date | None = None
         for code in self.chain(admdvs):
             for pack, is_overlay in ((self.overlay.get(code), True), (self.packs.get(code), False)):
                 if pack is None or name not in pack.parameters:
                     continue
-                version = _in_force(pack.parameters[name], day)
+                versions = pack.parameters[name]
+                if day < versions[0].since:
+                    earliest = min(earliest or versions[0].since, versions[0].since)
+                    continue  # before this pack set its own value, the parent's applied
+                version = _in_force(versions, day)
                 if version is None:
                     raise PolicyError(
                         f"参数 {name}：{pack.name}（{pack.admdvs}）的政策包没有在 {day} 生效的版本"
@@ -119,6 +125,11 @@ class Policy:
                     note=version.note,
                     overlay=is_overlay,
                 )
+        if earliest is not None:
+            raise PolicyError(
+                f"参数 {name}：{admdvs} 及其上级地区的政策包没有在 {day} 生效的版本"
+                f"（最早的版本自 {earliest} 起）"
+            )
         raise PolicyError(f"参数 {name} 在 {admdvs} 及其上级地区和全国政策包中都没有定义")
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - policies live for the process
