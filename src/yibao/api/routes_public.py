@@ -105,13 +105,7 @@ for _rule in RULES:
 
 
 def settlement_body(s) -> dict[str, Any]:
-    return {
-        "setlinfo": s.setlinfo.model_dump(),
-        "setldetail": [d.model_dump() for d in s.setldetail],
-        "trace": [t.model_dump() for t in s.trace],
-        "warnings": s.warnings,
-        "ytd": s.ytd.model_dump(),
-    }
+    return s.output()
 
 
 def presettle_claim(claim: Claim) -> dict[str, Any]:

@@ -71,13 +71,7 @@ def load_claim(data: Any, ytd: Any, as_json: bool) -> Claim:
 
 
 def settlement_json(s: Settlement) -> dict[str, Any]:
-    return {
-        "setlinfo": s.setlinfo.model_dump(),
-        "setldetail": [d.model_dump() for d in s.setldetail],
-        "trace": [t.model_dump() for t in s.trace],
-        "warnings": s.warnings,
-        "ytd": s.ytd.model_dump(),
-    }
+    return s.output()
 
 
 def show_settlement(s: Settlement) -> None:

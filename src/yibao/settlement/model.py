@@ -190,3 +190,13 @@ class Settlement(BaseModel):
     ytd_delta: dict[str, Decimal | int]  # what this claim added (a reversal subtracts it)
     policy_date: dt.date
     admdvs: str
+
+    def output(self) -> dict[str, Any]:
+        """The settlement as the CLI and API print it (Decimals kept; the JSON layer renders)."""
+        return {
+            "setlinfo": self.setlinfo.model_dump(),
+            "setldetail": [d.model_dump() for d in self.setldetail],
+            "trace": [t.model_dump() for t in self.trace],
+            "warnings": list(self.warnings),
+            "ytd": self.ytd.model_dump(),
+        }

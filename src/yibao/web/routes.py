@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from yibao.api.auth import mask_id
 from yibao.api.checks import MODELS, RULES
 from yibao.api.problems import Problem
+from yibao.api.routes_accounts import masked
 from yibao.cli.check import OUTCOME_ZH
 from yibao.cli.settle import SETLINFO_LABELS
 from yibao.policy import regions
@@ -383,17 +384,7 @@ def _account_view(svc: Any, psn_no: str) -> dict[str, Any]:
     bal = svc.balance(psn_no)
     stmt = svc.statement(psn_no, today.replace(month=1, day=1), today)
     return {
-        "balance": _masked(bal),
-        "statement": _masked(stmt),
-        "bindings": _masked(svc.bindings(psn_no)),
+        "balance": masked(bal),
+        "statement": masked(stmt),
+        "bindings": masked(svc.bindings(psn_no)),
     }
-
-
-def _masked(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _masked(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_masked(v) for v in obj]
-    if isinstance(obj, str):
-        return mask_id(obj)
-    return obj
