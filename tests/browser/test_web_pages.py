@@ -43,7 +43,11 @@ def test_account_page_public_refused_staff_allowed(live_app, page):
     page.click("button[type=submit]")
     page.wait_for_url("**/account")
     assert "经办人员" in page.inner_text("body") and page.locator("#psn_no").count() == 1
-    page.screenshot(path=str(SHOTS / "account-login.png"), full_page=True)
+    page.fill("#psn_no", "LS0001")  # a demo person: 拉萨 employee bound to 卓玛 (spouse)
+    page.click("button[type=submit]")
+    account = page.locator("#account").inner_text()
+    assert "拉萨市" in account and "LS0002" in account and "配偶" in account and "个人账户划入" in account
+    page.screenshot(path=str(SHOTS / "account.png"), full_page=True)
 
 
 def test_ask_seed_question_shows_cited_answer(live_app, page):

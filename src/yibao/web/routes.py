@@ -63,7 +63,22 @@ def cite(b: dict[str, Any]) -> str:
     return text
 
 
-templates.env.globals.update(cite=cite, yuan=yuan)
+def region_name(admdvs: str) -> str:
+    try:
+        return regions.get(admdvs).name
+    except regions.UnknownRegion:
+        return admdvs
+
+
+RELATION_ZH = {
+    "spouse": "配偶",
+    "parent": "父母",
+    "child": "子女",
+    "sibling": "兄弟姐妹",
+    "grandparent": "祖父母、外祖父母",
+    "grandchild": "孙子女、外孙子女",
+}
+templates.env.globals.update(cite=cite, yuan=yuan, region_name=region_name, relation_zh=RELATION_ZH)
 
 
 def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
