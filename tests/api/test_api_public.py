@@ -98,3 +98,14 @@ def test_api_ask_same_shape_as_cli(client):
     # (20000 − 700) × 85% = 16405 appears in the computed answer
     assert "16405" in body["answer"].replace(",", "")
     assert client.post("/api/ask", json={"question": ""}).status_code == 422
+
+
+def test_calculator_class_b_needs_a_ratio_where_none_is_recorded(client):
+    # no shipped pack records 拉萨's 乙类先行自付比例: without one the page says so
+    r = client.post("/calc", data={"region": "拉萨", "amt_a": "10000", "amt_b": "10000"})
+    assert r.status_code == 422 and "先行自付" in r.text
+    # with 10%: 乙类 10000 → 1000 先行自付, in scope 10000 + 9000 = 19000;
+    # fund (19000 − 700) × 85% = 15555.00
+    r = client.post("/calc", data={"region": "拉萨", "amt_a": "10000", "amt_b": "10000",
+                                   "b_prop": "10"})  # fmt: skip
+    assert r.status_code == 200 and "15555.00" in r.text

@@ -182,8 +182,19 @@ async def calc(request: Request):
                 ("balance", "个人账户余额"),
             )
         }
+        b_prop = None
+        if str(form.get("b_prop") or "").strip():
+            b_prop = _amount(form, "b_prop", "乙类先行自付比例") / 100
+            if b_prop > 1:
+                raise ValueError("乙类先行自付比例应在0到100之间")
         fees = [
-            {"code": code, "name": name, "chrg_item_lv": lv, "amount": amounts[key]}
+            {
+                "code": code,
+                "name": name,
+                "chrg_item_lv": lv,
+                "amount": amounts[key],
+                **({"selfpay_prop": b_prop} if lv == "02" and b_prop is not None else {}),
+            }
             for key, code, name, lv in (
                 ("amt_a", "A", "甲类费用", "01"),
                 ("amt_b", "B", "乙类费用", "02"),
