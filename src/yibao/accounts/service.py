@@ -548,7 +548,7 @@ class Accounts(settling.SettlingMixin):
 def ytd_from_row(row: Any, balance_fen: int = 0) -> Ytd:
     if row is None:
         return Ytd(acct_balance=from_fen(balance_fen))
-    m = row._mapping
+    m = row._mapping if hasattr(row, "_mapping") else row._asdict()
     vals = {f: (m[f] if f == "stays" else from_fen(m[f])) for f in YTD_FIELDS}
     return Ytd(**vals, acct_balance=from_fen(balance_fen))
 
