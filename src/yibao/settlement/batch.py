@@ -17,17 +17,14 @@ amounts in integer fen. A claim row maps to the scalar ``Claim`` (``claim_from_r
 Output (``BatchResult``): the ``setlinfo`` amounts per claim (int64 fen, input order) and the
 closing accumulators per person. Family mutual aid is not modelled (``acct_mulaid_pay`` = 0).
 
-How the sequential parts are vectorised: claims are sorted by person and date, and every
-accumulator is a grouped cumulative sum. The year-dependent amounts (起付线 left this year, the
-pooled fund's room under its cap, 大病 room, the account balance) all follow
-``x_n = max(x_{n-1}, min(L_n, x_{n-1} + s_n))``; where ``L`` is constant over a run of claims
-this is ``max(x_0, min(L, x_0 + cumsum(s)))`` — a capped cumulative sum — and per-claim amounts
-are differences of it. Runs with a different ``L`` (a person visiting hospitals of another
-level under an annual deductible, a mid-year policy change) are chained by a loop over the run
-rank within a person, vectorised over all persons. Parameters are resolved once per parameter
-group (region × policy epoch × insurance type × person type × category × level × off-site ×
-designated) and broadcast. Ratios are exact integers scaled by 10^6; each product is summed
-exactly and rounded once, half up, as ``bands.banded_pay`` and ``money.round_fen`` do.
+How the sequential parts are computed: the columns are decoded and the claims ordered by
+person and date (a stable argsort, skipped when the input is already in that order). Parameters
+are resolved once per parameter group (region × policy epoch × insurance type × person type ×
+category × level × off-site × designated) in Python and handed to a compiled kernel
+(``_kernel.settle``, numba) as integer tables; the kernel walks each person's claims once, in
+order, carrying the accumulators exactly as the scalar engine does from one claim to the next.
+Ratios are exact integers scaled by 10^6; each product is summed exactly and rounded once, half
+up, as ``bands.banded_pay`` and ``money.round_fen`` do.
 """
 
 from __future__ import annotations
@@ -46,6 +43,7 @@ from yibao.money import from_fen, to_fen
 from yibao.policy import regions
 from yibao.policy.resolve import Policy, default_policy
 from yibao.policy.schema import Band, PolicyError
+from yibao.settlement import _kernel as _k
 from yibao.settlement.codes import EMPLOYEE, HOSP_LV, MED_TYPE, OFFSITE_FILING
 from yibao.settlement.model import ACCUMULATORS, Claim
 
@@ -315,98 +313,22 @@ def _epoch_day(bounds: np.ndarray, e: int) -> dt.date:
     return base + dt.timedelta(days=int(bounds[e - 1] if e > 0 else bounds[0] - 1))
 
 
-# --- vector helpers -----------------------------------------------------------------------------
-
-
-def _gcum_excl(v: np.ndarray, starts: np.ndarray, pidx: np.ndarray) -> np.ndarray:
-    """Per-person cumulative sum of ``v`` before each claim."""
-    c = np.cumsum(v)
-    off = c[starts] - v[starts]
-    c -= off[pidx]
-    c -= v
-    return c
-
-
-def _round(num: np.ndarray) -> np.ndarray:
-    """ROUND_HALF_UP of num / SCALE for num ≥ 0."""
-    return (2 * num + SCALE) // (2 * SCALE)
-
-
-def _banded(lo, hi, ups: np.ndarray, rates: np.ndarray) -> np.ndarray:
-    """Vector ``banded_pay``: Σ |[lo, hi) ∩ band| × rate, rounded once (ups/rates: n × K)."""
-    num = np.zeros(len(lo), dtype=np.int64)
-    lower = np.zeros(len(lo), dtype=np.int64)
-    for k in range(ups.shape[1]):
-        up = ups[:, k]
-        ov = np.minimum(hi, up) - np.maximum(lo, lower)
-        np.maximum(ov, 0, out=ov)
-        ov *= rates[:, k]
-        num += ov
-        lower = up
-    return _round(num)
-
-
-def _scan(
-    first: np.ndarray,
-    starts: np.ndarray,
-    pidx: np.ndarray,
-    s: np.ndarray,
-    cap: np.ndarray,
-    x0: np.ndarray,
-) -> tuple[np.ndarray, int]:
-    """Per claim, ``x_n - x_{n-1}`` for ``x_n = max(x_{n-1}, min(cap_n, x_{n-1} + s_n))``
-    starting from ``x0`` per person (s ≥ 0). Also returns the number of extra runs."""
-    n = len(s)
-    live = s > 0
-    # a claim with s = 0 leaves x unchanged whatever its cap: give it the previous cap
-    if not live.all():
-        src = np.where(live | first, np.arange(n), 0)
-        np.maximum.accumulate(src, out=src)
-        cap = cap[src]
-    brk = first.copy()
-    brk[1:] |= cap[1:] != cap[:-1]
-    rs = np.flatnonzero(brk)
-    rid = np.cumsum(brk) - 1
-    csum = np.cumsum(s)
-    w = csum - (csum[rs] - s[rs])[rid]  # inclusive sum within the run
-    xs = np.empty(len(rs), dtype=np.int64)
-    first_run = first[rs]
-    xs[first_run] = x0[pidx[rs[first_run]]]
-    after = np.empty(n, dtype=np.int64)
-    extra = len(rs) - len(starts)
-    if extra == 0:
-        xr = xs[rid]
-        np.minimum(cap, xr + w, out=after)
-        np.maximum(after, xr, out=after)
-    else:
-        run_person_first = np.flatnonzero(first_run)
-        rank = np.arange(len(rs)) - run_person_first[np.cumsum(first_run) - 1]
-        xs[~first_run] = 0
-        xr = xs[rid]
-        np.minimum(cap, xr + w, out=after)
-        np.maximum(after, xr, out=after)
-        crank = rank[rid]
-        later = np.flatnonzero(crank > 0)
-        later = later[np.argsort(crank[later], kind="stable")]
-        bounds = np.searchsorted(crank[later], np.arange(1, rank.max() + 2))
-        for j in range(len(bounds) - 1):
-            idx = later[bounds[j] : bounds[j + 1]]
-            runs = np.unique(rid[idx])
-            xs[runs] = after[rs[runs] - 1]
-            xr = xs[rid[idx]]
-            after[idx] = np.maximum(xr, np.minimum(cap[idx], xr + w[idx]))
-    before = np.empty(n, dtype=np.int64)
-    before[1:] = after[:-1]
-    before[starts] = x0
-    return after - before, extra
-
-
 # --- input decoding -----------------------------------------------------------------------------
 
 
 def _col(table: pa.Table, name: str) -> pa.Array:
     col = table.column(name)
-    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if isinstance(col, pa.ChunkedArray):
+        return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    return col
+
+
+def _encode(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary-encode a column without nulls: int32 codes and the distinct values."""
+    if pa.types.is_dictionary(arr.type):
+        return arr.indices.to_numpy(zero_copy_only=False).astype(np.int32), arr.dictionary
+    enc = arr.dictionary_encode()
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int32), enc.dictionary
 
 
 def _codes(table: pa.Table, name: str, allowed: tuple[str, ...], default: str) -> np.ndarray:
@@ -417,13 +339,13 @@ def _codes(table: pa.Table, name: str, allowed: tuple[str, ...], default: str) -
     arr = _col(table, name)
     if arr.null_count:
         arr = pc.fill_null(arr.cast(pa.string()), default)
-    enc = arr.dictionary_encode() if not pa.types.is_dictionary(arr.type) else arr
-    vocab = [str(v) for v in enc.dictionary.to_pylist()]
+    codes, dictionary = _encode(arr)
+    vocab = [str(v) for v in dictionary.to_pylist()]
     bad = [v for v in vocab if v not in allowed]
     if bad:
         raise BatchError(f"列 {name} 含无法识别的取值 {bad[:5]}；可用：{'、'.join(allowed)}")
     lut = np.array([allowed.index(v) for v in vocab], dtype=np.int8)
-    return lut[enc.indices.to_numpy(zero_copy_only=False)]
+    return lut[codes]
 
 
 def _regions(table: pa.Table, name: str, fallback: str | None = None):
@@ -435,16 +357,16 @@ def _regions(table: pa.Table, name: str, fallback: str | None = None):
         if fallback is None:
             raise BatchError(f"列 {name} 有空值")
         arr = pc.coalesce(arr, _col(table, fallback))
-    enc = arr.dictionary_encode() if not pa.types.is_dictionary(arr.type) else arr
+    idx, dictionary = _encode(arr)
     codes, provs = [], []
-    for v in enc.dictionary.to_pylist():
+    for v in dictionary.to_pylist():
         try:
             r = regions.get(str(v))
         except regions.UnknownRegion:
             raise BatchError(f"列 {name}：未知的行政区划代码 {v!r}") from None
         codes.append(r.admdvs)
         provs.append(regions.province_of(r.admdvs).admdvs)
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), codes, provs
+    return idx, codes, provs
 
 
 def _int_col(table: pa.Table, name: str, default: int = 0) -> np.ndarray:
@@ -467,7 +389,7 @@ def _date_col(table: pa.Table, name: str) -> np.ndarray:
             raise BatchError(f"列 {name} 应为日期（date32），实际为 {arr.type}") from None
     if arr.null_count:
         raise BatchError(f"列 {name} 有空值")
-    return arr.cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+    return arr.cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
 
 
 def check_columns(names: list[str]) -> None:
@@ -490,74 +412,52 @@ def settle_table(table: pa.Table, policy: Policy | None = None) -> BatchResult:
     if psn.null_count:
         raise BatchError("列 psn_no 有空值")
     penc = psn.dictionary_encode()
-    pcode = penc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    pcode = penc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
     day = _date_col(table, "enddate")
-    if day.min() < 0 or day.max() >= 1 << 31:
+    if day.min() < 0:
         raise BatchError("列 enddate 超出范围")
-    key = (pcode << 32) | day
-    order = None if (key[1:] >= key[:-1]).all() else np.argsort(key, kind="stable")
-
-    def take(a: np.ndarray) -> np.ndarray:
-        return a if order is None else a[order]
-
-    day = take(day)
-    pcode = take(pcode)
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(pcode[1:], pcode[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    pidx = np.cumsum(first) - 1
-    ends = np.append(starts[1:], n) - 1
-    year = (day.astype("datetime64[D]").astype("datetime64[Y]")).astype(np.int64)
-    if (year[starts] != year[ends]).any():
+    key, ordered = _k.sort_key(pcode, day)
+    order = key if ordered else np.argsort(key, kind="stable")  # (unused when ordered)
+    del key
+    npers = len(penc.dictionary)
+    starts, err = _k.persons(order, ordered, pcode, day, npers)
+    if err:
         raise BatchError("同一参保人的理赔须在同一年度内（年度累计从年初开始）")
     if "begndate" in table.column_names:
         b = _col(table, "begndate")
         if b.null_count < len(b):
-            filled = pc.coalesce(b.cast(pa.date32()), _col(table, "enddate").cast(pa.date32()))
-            bday = take(filled.cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64))
-            if (bday > day).any():
+            later = pc.greater(b.cast(pa.date32()), _col(table, "enddate").cast(pa.date32()))
+            if pc.any(later).as_py():
                 raise BatchError("列 begndate 晚于 enddate")
 
-    # amounts
-    a1, a2, a3 = (take(_int_col(table, f"amt_{lv}")) for lv in ("01", "02", "03"))
-    for a, lv in ((a1, "01"), (a2, "02"), (a3, "03")):
-        if (a < 0).any() or (a >= MAX_AMOUNT).any():
-            raise BatchError(f"列 amt_{lv} 含负数或过大的金额")
     # group key
-    ins = take(_codes(table, "insutype", INSUTYPES, "310"))
-    ptype = take(_codes(table, "psn_type", PSN_TYPES, "in_service"))
-    rgroup = take(_codes(table, "resident_group", GROUPS, "all"))
+    a1, a2, a3 = (_int_col(table, f"amt_{lv}") for lv in ("01", "02", "03"))
+    ins = _codes(table, "insutype", INSUTYPES, "310")
+    ptype = _codes(table, "psn_type", PSN_TYPES, "in_service")
+    rgroup = _codes(table, "resident_group", GROUPS, "all")
     med_codes = tuple(MED_TYPE)
-    med = take(_codes(table, "med_type", med_codes, "21"))
+    med = _codes(table, "med_type", med_codes, "21")
     cat_of_med = np.array([CATS.index(MED_TYPE[m][1]) for m in med_codes], dtype=np.int8)
-    cat = cat_of_med[med]
-    lv = take(_int_col(table, "hosp_lv"))
-    if ((lv < 0) | (lv > 3)).any():
-        raise BatchError("列 hosp_lv 应为 0–3")
+    lv = _int_col(table, "hosp_lv")
     reg, reg_codes, reg_provs = _regions(table, "insuplc_admdvs")
-    reg = take(reg)
     mdt, _, mdt_provs = _regions(table, "mdtrtarea_admvs", "insuplc_admdvs")
-    filing = take(_codes(table, "offsite_filing", FILINGS, "none"))
+    filing = _codes(table, "offsite_filing", FILINGS, "none")
     provs = sorted(set(reg_provs) | set(mdt_provs))
     pid_reg = np.array([provs.index(x) for x in reg_provs], dtype=np.int64)
     pid_mdt = np.array([provs.index(x) for x in mdt_provs], dtype=np.int64)
-    same = pid_reg[reg] == pid_mdt[take(mdt)]
-    offc = np.where(same, 0, np.where(filing == 0, FILINGS.index("unfiled"), filing))
     if "designated" in table.column_names:
         des_arr = pc.fill_null(_col(table, "designated"), True)
-        des = take(des_arr.to_numpy(zero_copy_only=False).astype(bool))
+        des = des_arr.to_numpy(zero_copy_only=False).astype(bool, copy=False)
     else:
         des = np.ones(n, dtype=bool)
     bounds = _epoch_bounds(policy)
-    epoch = np.searchsorted(bounds, day, side="right")
     dims = (len(reg_codes), len(bounds) + 1, 2, 2, 4, 3, 4, len(FILINGS), 2)
-    parts = (reg, epoch, ins, ptype, rgroup, cat, lv, offc, des)
-    gkey = np.zeros(n, dtype=np.int64)
-    for part, size in zip(parts, dims, strict=True):
-        gkey *= size
-        gkey += part
-    uniq, gid = np.unique(gkey, return_inverse=True)
+    uniq, gid, has_b, err = _k.group_ids(
+        reg, mdt, pid_reg, pid_mdt, day, bounds, ins, ptype, rgroup, med, cat_of_med, lv,
+        filing, FILINGS.index("unfiled"), des, a1, a2, a3, np.array(dims, dtype=np.int64),
+    )  # fmt: skip
+    if err:
+        raise BatchError("列 hosp_lv 应为 0–3" if err == 4 else f"列 amt_0{err} 含负数或过大的金额")
     params = []
     for k in uniq.tolist():
         vals = []
@@ -579,13 +479,11 @@ def settle_table(table: pa.Table, policy: Policy | None = None) -> BatchResult:
                 bool(d),
             )
         )
-    _check_errors(params, uniq, dims, reg_codes, gid, des & (a2 > 0))
-    return _compute(
-        table, order, penc, n, first, starts, pidx, gid, params, cat, ins, des, a1, a2, a3
-    )
+    _check_errors(params, uniq, dims, reg_codes, has_b)
+    return _compute(table, order, ordered, penc, starts, gid, params, uniq, dims, a1, a2, a3)
 
 
-def _check_errors(params, uniq, dims, reg_codes, gid, needs_pre) -> None:
+def _check_errors(params, uniq, dims, reg_codes, has_b) -> None:
     bad = [(g, p.error) for g, p in enumerate(params) if p.error]
     if bad:
         lines = []
@@ -601,16 +499,15 @@ def _check_errors(params, uniq, dims, reg_codes, gid, needs_pre) -> None:
                 f"{LEVEL_NAME[str(lvl)]}：{msg}"
             )
         raise BatchError("以下参数组无法结算（政策包缺少必要参数）：\n" + "\n".join(lines))
-    no_pre = np.array([p.pre_rate is None for p in params])
-    if no_pre.any() and (no_pre[gid] & needs_pre).any():
+    # a designated claim with 乙类 fees needs the 先行自付 rate (the group key ends in designated)
+    if any(
+        p.pre_rate is None and hb and int(k) % 2
+        for p, hb, k in zip(params, has_b, uniq, strict=True)
+    ):
         raise BatchError(
             "政策包未收录乙类先行自付比例（common.items.class_b_preselfpay_rate），"
             "含乙类金额（amt_02）的理赔无法结算"
         )
-
-
-def _table_of(params: list[_Params], attr) -> np.ndarray:
-    return np.array([attr(p) for p in params], dtype=np.int64)
 
 
 def _band_tables(band_lists: list[tuple[tuple[int, int], ...]]):
@@ -623,184 +520,62 @@ def _band_tables(band_lists: list[tuple[tuple[int, int], ...]]):
     return ups, rates
 
 
-def _compute(
-    table, order, penc, n, first, starts, pidx, gid, params, cat, ins, des, a1, a2, a3
-) -> BatchResult:
-    npers = len(starts)
-
-    def opening(name: str) -> np.ndarray:
-        col = YTD_PREFIX + name
-        if col not in table.column_names:
-            return np.zeros(npers, dtype=np.int64)
-        v = _int_col(table, col)
-        v = v if order is None else v[order]
-        if (v[starts] < 0).any():
-            raise BatchError(f"列 {col} 含负数")
-        return v[starts]
-
-    ytd0 = {name: opening(name) for name in ACCUMULATORS}
-    is_ip, is_op, is_mm = cat == 0, cat == 1, cat == 2
-    # 1. fees
-    total = a1 + a2 + a3
-    pre_rate = _table_of(params, lambda p: p.pre_rate or 0)[gid]
-    pre = np.where(des, _round(a2 * pre_rate), 0)
-    fulamt = np.where(des, a3, total)
-    inscp = np.where(des, a1 + a2 - pre, 0)
-    # 2. deductible
+def _param_tables(params: list[_Params], uniq: np.ndarray, dims) -> tuple[np.ndarray, ...]:
+    """The per-group parameters as the kernel's integer matrices."""
+    P = np.zeros((len(params), _k.NP), dtype=np.int64)
+    for g, (p, key) in enumerate(zip(params, uniq.tolist(), strict=True)):
+        vals = []
+        for size in reversed(dims):
+            vals.append(key % size)
+            key //= size
+        _r, _e, i, _pt, _rg, c, _lvl, _oc, d = reversed(vals)
+        P[g, _k.P_CAT] = c
+        P[g, _k.P_EMP] = INSUTYPES[i] == EMPLOYEE
+        P[g, _k.P_DES] = d
+        P[g, _k.P_PRE] = p.pre_rate or 0
+        P[g, _k.P_DLEN] = len(p.dedc)
+        P[g, _k.P_ANNUAL] = p.dedc_annual
+        P[g, _k.P_CAP] = p.cap
+        P[g, _k.P_CAP_OWN] = p.cap_own
+        P[g, _k.P_SEC] = p.second is not None
+        P[g, _k.P_THR] = p.second[0] if p.second else 0
+        P[g, _k.P_SCAP] = p.second[2] if p.second else INF
+        P[g, _k.P_SCOPE] = p.acct_scope
+        P[g, _k.P_FULL] = p.acct_full
     dmax = max(len(p.dedc) for p in params)
     sched = np.array(
         [p.dedc + (p.dedc[-1],) * (dmax - len(p.dedc)) for p in params], dtype=np.int64
     )
-    dlen = _table_of(params, lambda p: len(p.dedc))[gid]
-    annual = np.array([p.dedc_annual for p in params])[gid]
-    nth = ytd0["stays"][pidx] + _gcum_excl(is_ip.astype(np.int64), starts, pidx)
-    line = sched[gid, np.minimum(nth, dlen - 1)]
-    dedc = np.zeros(n, dtype=np.int64)
-    for mask, acc in ((is_ip, "ip_dedc"), (is_op, "op_dedc"), (is_mm, "mm_dedc")):
-        if not mask.any():
-            continue
-        s = np.where(mask, np.where(annual, inscp, np.minimum(line, inscp)), 0)
-        cap = np.where(mask & annual, line, INF)
-        inc, _ = _scan(first, starts, pidx, s, cap, ytd0[acc])
-        dedc += inc
-    # 3. pooled fund: banded on the year's in-scope position
-    start = np.zeros(n, dtype=np.int64)
-    for mask, acc in ((is_ip, "ip_inscp"), (is_op, "op_inscp"), (is_mm, "mm_inscp")):
-        if mask.any():
-            v = np.where(mask, inscp, 0)
-            start = np.where(mask, _gcum_excl(v, starts, pidx) + ytd0[acc][pidx], start)
     ups, rates = _band_tables([p.bands for p in params])
-    raw = _banded(start + dedc, start + inscp, ups[gid], rates[gid])
-    # 4. caps
-    cap = _table_of(params, lambda p: p.cap)[gid]
-    hifp = np.zeros(n, dtype=np.int64)
-    if is_op.any():
-        hifp += _scan(first, starts, pidx, np.where(is_op, raw, 0), cap, ytd0["op_hifp"])[0]
-    pool = is_ip | is_mm
-    if pool.any():
-        capped = raw
-        own_cap = _table_of(params, lambda p: p.cap_own)[gid]
-        has_own = is_mm & (own_cap < INF)
-        if has_own.any():
-            r2, _ = _scan(first, starts, pidx, np.where(is_mm, raw, 0), own_cap, ytd0["mm_hifp"])
-            capped = np.where(is_mm, r2, raw)
-        inc, extra = _scan(first, starts, pidx, np.where(pool, capped, 0), cap, ytd0["hifp_paid"])
-        if extra and has_own.any():
-            _check_coupled(starts, pidx, cap, pool, has_own)
-        hifp += np.where(pool, inc, 0)
-    # 5. second layer
-    selfpay = inscp - hifp
-    sec_claim = ~is_op
-    sp = np.where(sec_claim, selfpay, 0)
-    base = _gcum_excl(sp, starts, pidx) + ytd0["serious_base"][pidx]
-    second_on = np.array([p.second is not None for p in params])[gid] & sec_claim
-    second = np.zeros(n, dtype=np.int64)
-    if second_on.any():
-        thr = _table_of(params, lambda p: p.second[0] if p.second else 0)[gid]
-        sups, srates = _band_tables([p.second[1] if p.second else () for p in params])
-        lo = np.maximum(base, thr) - thr
-        raw2 = np.where(second_on, _banded(lo, base + sp - thr, sups[gid], srates[gid]), 0)
-        scap = _table_of(params, lambda p: p.second[2] if p.second else INF)[gid]
-        emp = ins == 0
-        paid0 = np.where(emp[starts], ytd0["hifob_paid"], ytd0["hifmi_paid"])
-        second, _ = _scan(first, starts, pidx, raw2, scap, paid0)
-    emp = ins == 0
-    hifmi = np.where(emp, 0, second)
-    hifob = np.where(emp, second, 0)
-    fund = hifp + second
-    psn_part = total - fund
-    # 6-7. account and cash
-    oos = fulamt
-    scope = np.array([p.acct_scope for p in params])[gid]
-    full = np.array([p.acct_full for p in params])[gid]
-    payable = np.where(scope, psn_part - oos, 0) + np.where(full, oos, 0)
-    payable = np.where(emp, payable, 0)
-    bal0 = ytd0["acct_balance"]
-    acct, _ = _scan(first, starts, pidx, payable, bal0[pidx], np.zeros(npers, dtype=np.int64))
-    spent = np.cumsum(acct)
-    spent -= (spent[starts] - acct[starts])[pidx]
-    balc = bal0[pidx] - spent
-    cash = psn_part - acct
-    zero = np.zeros(n, dtype=np.int64)
-    cols = {
-        "medfee_sumamt": total,
-        "fulamt_ownpay_amt": fulamt,
-        "overlmt_selfpay": zero,
-        "preselfpay_amt": pre,
-        "inscp_scp_amt": inscp,
-        "act_pay_dedc": dedc,
-        "hifp_pay": hifp,
-        "hifmi_pay": hifmi,
-        "hifob_pay": hifob,
-        "maf_pay": zero,
-        "fund_pay_sumamt": fund,
-        "psn_part_amt": psn_part,
-        "acct_pay": acct,
-        "psn_cash_pay": cash,
-        "balc": balc,
-    }
+    sups, srates = _band_tables([p.second[1] if p.second else () for p in params])
+    return P, sched, ups, rates, sups, srates
 
-    # closing accumulators
-    # closing accumulators
-    names = (
-        "stays",
-        "ip_dedc",
-        "ip_inscp",
-        "hifp_paid",
-        "op_dedc",
-        "op_inscp",
-        "op_hifp",
-        "mm_dedc",
-        "mm_inscp",
-        "mm_hifp",
-        "serious_base",
-        "hifmi_paid",
-        "hifob_paid",
-        "acct_balance",
+
+def _compute(table, order, ordered, penc, starts, gid, params, uniq, dims, a1, a2, a3):
+    n = table.num_rows
+    npers = len(starts) - 1
+    st = np.zeros((len(ACCUMULATORS), npers), dtype=np.int64)
+    first_rows = None
+    for k, name in enumerate(ACCUMULATORS):
+        col = YTD_PREFIX + name
+        if col in table.column_names:
+            if first_rows is None:
+                first_rows = starts[:-1] if ordered else order[starts[:-1]]
+            st[k] = _int_col(table, col)[first_rows]
+            if (st[k] < 0).any():
+                raise BatchError(f"列 {col} 含负数")
+    computed = [a for a in AMOUNTS if a not in _k.OUT_ZERO]
+    out = np.empty((len(computed), n), dtype=np.int64)
+    tables = _param_tables(params, uniq, dims)
+    _k.settle(order, ordered, starts, a1, a2, a3, gid, *tables, st, out)
+    cols = dict(zip(computed, (pa.array(v) for v in out), strict=True))
+    zero = pa.array(np.zeros(n, dtype=np.int64))
+    claims = pa.table(
+        [_col(table, "psn_no"), *(cols.get(a, zero) for a in AMOUNTS)], names=["psn_no", *AMOUNTS]
     )
-    cols_d = (
-        is_ip.astype(np.int64),
-        np.where(is_ip, dedc, 0),
-        np.where(is_ip, inscp, 0),
-        np.where(pool, hifp, 0),
-        np.where(is_op, dedc, 0),
-        np.where(is_op, inscp, 0),
-        np.where(is_op, hifp, 0),
-        np.where(is_mm, dedc, 0),
-        np.where(is_mm, inscp, 0),
-        np.where(is_mm, hifp, 0),
-        sp,
-        hifmi,
-        hifob,
-        -acct,
-    )
-    closing = {k: ytd0[k] + np.add.reduceat(v, starts) for k, v in zip(names, cols_d, strict=True)}
-    if order is not None:
-        inv = np.empty(n, dtype=np.int64)
-        inv[order] = np.arange(n)
-        cols = {k: v[inv] for k, v in cols.items()}
-    out = pa.table({k: pa.array(v, pa.int64()) for k, v in cols.items()})
-    out = out.add_column(0, "psn_no", _col(table, "psn_no"))
-    people = penc.dictionary.take(pa.array(_first_codes(penc, order, starts)))
-    close = pa.table({"psn_no": people, **{k: pa.array(v, pa.int64()) for k, v in closing.items()}})
-    return BatchResult(out, close)
-
-
-def _first_codes(penc, order, starts) -> np.ndarray:
-    codes = penc.indices.to_numpy(zero_copy_only=False)
-    return codes[starts] if order is None else codes[order[starts]]
-
-
-def _check_coupled(starts, pidx, cap, pool, has_own) -> None:
-    """The two-stage cap (chronic own cap, then the pooled cap) is exact unless the pooled cap
-    changes within a person's year (a mid-year policy change); refuse that rare case."""
-    cmax = np.maximum.reduceat(np.where(pool, cap, -1), starts)
-    cmin = np.minimum.reduceat(np.where(pool, cap, INF), starts)
-    varying = (cmax >= 0) & (cmin != cmax)
-    if varying[pidx[has_own]].any():
-        raise BatchError(
-            "年内统筹基金年度限额发生变化且涉及门诊慢特病限额，批量引擎不支持，请用逐笔结算"
-        )
+    # persons are numbered by first appearance and the claims sorted by that number
+    close = pa.table([penc.dictionary, *(pa.array(v) for v in st)], names=["psn_no", *ACCUMULATORS])
+    return BatchResult(claims, close)
 
 
 def _empty(table: pa.Table) -> BatchResult:

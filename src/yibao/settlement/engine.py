@@ -234,8 +234,11 @@ def _offsite(ctx: _Ctx) -> tuple[str, Decimal, Resolved | None]:
 def _pool(ctx: _Ctx, inscp: Decimal, dedc: Decimal) -> tuple[Decimal, Decimal]:
     claim, cat = ctx.claim, ctx.claim.encounter.category
     ytd = claim.ytd
-    what = {"inpatient": "住院统筹支付比例", "outpatient": "门诊统筹支付比例",
-            "chronic": "门诊慢特病支付比例"}[cat]
+    what = {
+        "inpatient": "住院统筹支付比例",
+        "outpatient": "门诊统筹支付比例",
+        "chronic": "门诊慢特病支付比例",
+    }[cat]
     bands, r = _bands_for(ctx, f"{ctx.prefix}.{cat}.fund_ratio", what)
     start = {"inpatient": ytd.ip_inscp, "outpatient": ytd.op_inscp, "chronic": ytd.mm_inscp}[cat]
     filing, cut, off_r = _offsite(ctx)
@@ -380,8 +383,13 @@ def settle(claim: Claim, policy: Policy | None = None, *, trace: bool = True) ->
     own, mulaid = _account(ctx, psn_part, out_of_scope)
     acct = own + mulaid
     cash = psn_part - acct
-    ctx.add("cash", "现金支付", f"个人负担{psn_part}元，账户支付{acct}元，其余现金支付", [],
-            psn_cash_pay=cash)
+    ctx.add(
+        "cash",
+        "现金支付",
+        f"个人负担{psn_part}元，账户支付{acct}元，其余现金支付",
+        [],
+        psn_cash_pay=cash,
+    )
 
     ratio = (hifp / base).quantize(RATIO_4, rounding=ROUND_HALF_UP) if base > 0 else ZERO
     cat = claim.encounter.category

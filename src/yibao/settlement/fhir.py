@@ -60,7 +60,9 @@ def claim_response(s: Settlement, setl_id: str, created: dt.datetime | None = No
                 "coding": [
                     {
                         "system": "http://terminology.hl7.org/CodeSystem/claim-type",
-                        "code": "institutional" if info.med_type.startswith("2") else "professional",
+                        "code": "institutional"
+                        if info.med_type.startswith("2")
+                        else "professional",
                     }
                 ]
             },
@@ -71,9 +73,7 @@ def claim_response(s: Settlement, setl_id: str, created: dt.datetime | None = No
             "outcome": "complete",
             "disposition": "；".join(t.detail for t in s.trace) or "已结算",
             "item": [{"itemSequence": 1, "adjudication": adjudication}],
-            "total": [
-                {"category": a["category"], "amount": a["amount"]} for a in adjudication[:5]
-            ],
+            "total": [{"category": a["category"], "amount": a["amount"]} for a in adjudication[:5]],
             "payment": {
                 "type": {
                     "coding": [
