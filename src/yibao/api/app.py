@@ -22,13 +22,14 @@ def create_app(keys: KeyStore | None = None, accounts=None) -> FastAPI:
 
     from fastapi.staticfiles import StaticFiles
 
-    from yibao.api import routes_accounts, routes_platform, routes_public
+    from yibao.api import routes_accounts, routes_jobs, routes_platform, routes_public
     from yibao.web import routes as web
 
     app.include_router(routes_public.router)
     app.include_router(routes_accounts.router)
     app.include_router(routes_accounts.fhir_router)
     app.include_router(routes_platform.router)
+    app.include_router(routes_jobs.router)
     app.include_router(web.router)
     static = resources.files("yibao.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
