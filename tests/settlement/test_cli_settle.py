@@ -68,3 +68,34 @@ def test_unsupported_level_is_a_clean_error(tmp_path):
     f.write_text(json.dumps(data), encoding="utf-8")
     r = runner.invoke(app, ["settle", str(f), "--json"])
     assert r.exit_code == 2 and "二级" in json.loads(r.stdout)["error"]
+
+
+def test_commit_goes_through_the_accounts_service(tmp_path, monkeypatch):
+    from yibao.accounts.db import upgrade
+    from yibao.accounts.idcard import make_id
+    from yibao.accounts.service import Accounts
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    upgrade(url)
+    monkeypatch.setenv("YIBAO_DATABASE_URL", url)
+    import datetime as dt
+
+    Accounts(url).open(
+        "P001",
+        "测试",
+        make_id("540102", dt.date(1980, 1, 2), 3),
+        "310",
+        "540100",
+        since=dt.date(2025, 1, 1),
+    )
+    assert runner.invoke(app, ["settle", str(EXAMPLE), "--commit"]).exit_code == 2  # no --key
+    r = runner.invoke(app, ["settle", str(EXAMPLE), "--commit", "--key", "k1", "--json"])
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.stdout)
+    # the books, not the file, give the year-to-date figures: this is the 1st stay, so the
+    # deductible is 700 and the fund pays (20000 − 700) × 85% = 16405.00
+    assert body["setlinfo"]["act_pay_dedc"] == 700.00 and body["setlinfo"]["hifp_pay"] == 16405.00
+    again = json.loads(
+        runner.invoke(app, ["settle", str(EXAMPLE), "--commit", "--key", "k1", "--json"]).stdout
+    )
+    assert again["setl_id"] == body["setl_id"] and again["replayed"] is True

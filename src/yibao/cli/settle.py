@@ -105,9 +105,22 @@ def settle_cmd(
     ytd_file: Path = typer.Option(None, "--ytd", help="年度累计 JSON 文件（覆盖理赔中的 ytd）"),
     no_trace: bool = typer.Option(False, "--no-trace", help="不输出计算过程"),
     fhir: bool = typer.Option(False, "--fhir", help="输出 FHIR R4B ClaimResponse（JSON）"),
+    commit: bool = typer.Option(
+        False, "--commit", help="结算并记账（经账户服务，累计与余额取自账簿；需 --key）"
+    ),
+    key: str = typer.Option(None, "--key", help="与 --commit 同用：幂等键"),
+    payer: str = typer.Option(None, "--payer", help="与 --commit 同用：家庭共济出资人"),
     json: bool = JsonOpt,
 ):
-    """按参保地政策结算一笔医疗费用（预结算，不记账）。"""
+    """按参保地政策结算一笔医疗费用（默认预结算，不记账；--commit 记账）。"""
+    if commit:
+        if not key:
+            fail("--commit 需要 --key（幂等键）", as_json=json)
+        from yibao.cli.account import settle_cmd as commit_cmd
+
+        return commit_cmd(claim_file, key=key, payer=payer, no_trace=no_trace, json=json)
+    if key or payer:
+        fail("--key 和 --payer 只能与 --commit 同用", as_json=json)
     data = read_json(claim_file, "理赔文件", json)
     ytd = read_json(ytd_file, "--ytd", json) if ytd_file else None
     claim = load_claim(data, ytd, json)
