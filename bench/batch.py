@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from yibao.policy.resolve import default_policy
 from yibao.settlement import synth
 from yibao.settlement.batch import _group_params, claim_from_row, settle_table
+from yibao.settlement.distributed import open_parquet
 from yibao.settlement.engine import settle
 from yibao.settlement.model import Ytd
 
@@ -274,7 +275,7 @@ def main() -> None:
         t0 = time.perf_counter()
         synth.write(src, a.claims, 42)
         res["synth_s"] = time.perf_counter() - t0
-    full_arrow = pq.read_table(src)
+    full_arrow = open_parquet(src).read()  # categorical columns as dictionaries, as the CLI reads
     res["arrow_mib"] = full_arrow.nbytes / 2**20
     t = full_arrow.slice(0, a.sample).combine_chunks()
     del full_arrow

@@ -72,3 +72,23 @@ def test_chunks_and_large_strings():
         for k in AMOUNTS:
             assert got.claims.column(k).to_pylist() == ref.claims.column(k).to_pylist(), k
         assert _sorted_closing(got) == _sorted_closing(ref)
+
+
+def test_dictionary_categorical_columns_as_the_reader_gives_them(tmp_path):
+    """``open_parquet`` reads categorical columns as dictionaries (per row group, so chunks may
+    carry different dictionaries); results must equal plain string input exactly."""
+    import pyarrow.parquet as pq
+
+    from yibao.settlement.distributed import CATEGORICAL, open_parquet
+
+    t = _table()
+    ref = settle_table(t, POLICY)
+    path = tmp_path / "c.parquet"
+    pq.write_table(t, path, row_group_size=41)
+    read = open_parquet(path).read()
+    cats = [c for c in CATEGORICAL if c in read.column_names]
+    assert cats and all(pa.types.is_dictionary(read.schema.field(c).type) for c in cats)
+    got = settle_table(read, POLICY)
+    for k in AMOUNTS:
+        assert got.claims.column(k).to_pylist() == ref.claims.column(k).to_pylist(), k
+    assert _sorted_closing(got) == _sorted_closing(ref)

@@ -356,7 +356,7 @@ def _regions(table: pa.Table, name: str, fallback: str | None = None):
     if arr.null_count:
         if fallback is None:
             raise BatchError(f"列 {name} 有空值")
-        arr = pc.coalesce(arr, _col(table, fallback))
+        arr = pc.coalesce(arr.cast(pa.string()), _col(table, fallback).cast(pa.string()))
     idx, dictionary = _encode(arr)
     codes, provs = [], []
     for v in dictionary.to_pylist():

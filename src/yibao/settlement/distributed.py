@@ -27,9 +27,24 @@ KEEP = ("mdtrt_id", "insuplc_admdvs", "insutype", "psn_type", "med_type", "hosp_
 Progress = Callable[[int], None] | None
 
 
-def _open(src: Path) -> pq.ParquetFile:
+# Low-cardinality code columns are read as Arrow dictionaries: the batch engine then uses their
+# indices directly instead of hashing strings (about 30% of its time on plain string columns).
+CATEGORICAL = (
+    "insutype",
+    "psn_type",
+    "resident_group",
+    "insuplc_admdvs",
+    "med_type",
+    "mdtrtarea_admvs",
+    "offsite_filing",
+)
+
+
+def open_parquet(src: Path) -> pq.ParquetFile:
+    """Open a claims file with its categorical columns read as dictionaries."""
     try:
-        pf = pq.ParquetFile(src)
+        names = pq.ParquetFile(src).schema_arrow.names
+        pf = pq.ParquetFile(src, read_dictionary=[c for c in CATEGORICAL if c in names])
     except FileNotFoundError:
         raise BatchError(f"找不到文件 {src}") from None
     except (pa.ArrowInvalid, OSError) as exc:
@@ -68,7 +83,7 @@ def person_chunks(
 ) -> Iterator[tuple[pa.Table, pa.Array | None]]:
     """Tables holding every claim of their persons, with the input row numbers of an unsorted
     file (None when the file is sorted by person and is streamed in order)."""
-    pf = _open(src)
+    pf = open_parquet(src)
     if _sorted_by_person(pf):
         yield from ((t, None) for t in _cut(pf.iter_batches(batch_size=chunk_rows)))
         return
@@ -157,7 +172,7 @@ def _bucket(psn: pa.Array, nparts: int) -> np.ndarray:
 
 def _split(src: str, row_groups: list[int], offset: int, nparts: int, tmp: str, task: int) -> int:
     """Read some row groups, send each claim to its person's partition (a file per pair)."""
-    t = pq.ParquetFile(src).read_row_groups(row_groups)
+    t = open_parquet(src).read_row_groups(row_groups)
     t = t.append_column("claim_row", pa.array(np.arange(offset, offset + t.num_rows)))
     b = _bucket(t.column("psn_no").combine_chunks(), nparts)
     order = np.argsort(b, kind="stable")
@@ -196,7 +211,7 @@ def run_cluster(
     """Settle ``src`` on a dask.distributed ``client`` into the dataset directory ``dst``."""
     from distributed import as_completed
 
-    pf = _open(src)
+    pf = open_parquet(src)
     meta = pf.metadata
     nworkers = max(1, len(client.scheduler_info().get("workers", {})))
     nparts = nparts or max(2 * nworkers, meta.num_rows // 2_000_000 + 1)
