@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_batch_support import OFFSITE, REGIONS, multi_policy, scalar_run
+from tests.batch_support import OFFSITE, REGIONS, multi_policy, scalar_run
 from yibao.settlement.batch import AMOUNTS, BatchError, settle_table
 
 POLICIES = {True: multi_policy(True), False: multi_policy(False)}

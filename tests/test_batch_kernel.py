@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pyarrow as pa
 
-from tests.test_batch_support import OFFSITE, REGIONS, multi_policy
+from tests.batch_support import OFFSITE, REGIONS, multi_policy
 from yibao.settlement.batch import AMOUNTS, settle_table
 
 POLICY = multi_policy(True)

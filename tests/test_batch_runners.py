@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from tests.test_batch_support import multi_policy, scalar_run
+from tests.batch_support import multi_policy, scalar_run
 from yibao.cli.main import app
 from yibao.settlement import synth
 from yibao.settlement.batch import AMOUNTS, settle_table
