@@ -10,6 +10,36 @@ from pydantic import BaseModel, Field
 from yibao.policy import regions
 from yibao.policy.resolve import PolicyView, Resolved
 
+# Every rule outcome code and how it reads in Chinese.
+OUTCOME_ZH = {
+    "allowed": "可以",
+    "not_allowed": "不可以",
+    "transfer": "需办理转移接续",
+    "not_needed": "不需要转移",
+    "no_waiting": "无等待期",
+    "waiting": "有待遇等待期",
+    "from_birth": "自出生之日起享受待遇",
+    "from_later_date": "逾期参保，自较晚日期起享受待遇",
+    "enrol_by": "请在期限内参保",
+    "late_rule_unknown": "逾期参保（生效规则未收录）",
+    "local": "本地就医",
+    "direct_settlement": "可直接结算",
+    "manual_claim": "需手工报销",
+    "employee": "职工医保缴费",
+    "flexible": "灵活就业缴费",
+    "retired": "退休人员",
+    "resident": "居民医保缴费",
+    "qualifies": "已达到最低缴费年限",
+    "short": "缴费年限不足",
+    "conditions": "参保条件",
+    "frozen": "封存与解封",
+    "effective": "待遇生效",
+    "rule_unknown": "生效规则未收录",
+    "excluded": "不予支付",
+    "not_listed": "不在不予支付清单中",
+    "not_recorded": "未收录，无法判断",
+}
+
 
 class Decision(BaseModel):
     """A rule's outcome with its reasons, materials, next steps, consequences and basis."""

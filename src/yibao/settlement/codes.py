@@ -38,3 +38,23 @@ FUND_PAY_TYPE = {
     "390200": "城乡居民大病医疗保险资金",
     "610100": "医疗救助基金",
 }
+
+# setlinfo amount fields and their Chinese names, in the order a settlement slip lists them.
+SETLINFO_LABELS = {
+    "medfee_sumamt": "医疗费总额",
+    "fulamt_ownpay_amt": "全自费金额",
+    "overlmt_selfpay": "超限价自费",
+    "preselfpay_amt": "乙类先行自付",
+    "inscp_scp_amt": "符合政策范围金额",
+    "act_pay_dedc": "实际支付起付线",
+    "hifp_pay": "统筹基金支出",
+    "hifmi_pay": "居民大病保险",
+    "hifob_pay": "职工大额医疗费用补助",
+    "maf_pay": "医疗救助",
+    "fund_pay_sumamt": "基金支付总额",
+    "psn_part_amt": "个人负担总额",
+    "acct_pay": "个人账户支出",
+    "acct_mulaid_pay": "其中家庭共济支付",
+    "psn_cash_pay": "个人现金支出",
+    "balc": "个人账户余额",
+}

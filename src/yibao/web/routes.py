@@ -17,14 +17,14 @@ from yibao.api.auth import mask_id
 from yibao.api.checks import MODELS, RULES
 from yibao.api.problems import Problem
 from yibao.api.routes_accounts import masked
-from yibao.cli.check import OUTCOME_ZH
-from yibao.cli.settle import SETLINFO_LABELS
 from yibao.policy import regions
 from yibao.policy.display import yuan
 from yibao.policy.resolve import default_policy
 from yibao.policy.schema import PolicyError
 from yibao.rules.common import FactError
-from yibao.rules.decision import Cited
+from yibao.rules.decision import OUTCOME_ZH, Cited
+from yibao.rules.family_aid import RELATIONS
+from yibao.settlement.codes import SETLINFO_LABELS
 from yibao.settlement.engine import SettlementError, settle
 from yibao.settlement.model import Claim
 from yibao.web.chart import money_chart
@@ -70,15 +70,7 @@ def region_name(admdvs: str) -> str:
         return admdvs
 
 
-RELATION_ZH = {
-    "spouse": "配偶",
-    "parent": "父母",
-    "child": "子女",
-    "sibling": "兄弟姐妹",
-    "grandparent": "祖父母、外祖父母",
-    "grandchild": "孙子女、外孙子女",
-}
-templates.env.globals.update(cite=cite, yuan=yuan, region_name=region_name, relation_zh=RELATION_ZH)
+templates.env.globals.update(cite=cite, yuan=yuan, region_name=region_name, relation_zh=RELATIONS)
 
 
 def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
