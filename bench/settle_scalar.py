@@ -26,18 +26,29 @@ def make_claims(n: int, seed: int = 7) -> list[dict]:
         fees = []
         for j in range(20):
             lv = rnd.choice(["01", "01", "02", "03"])
-            line = {"code": f"I{j}", "chrg_item_lv": lv,
-                    "amount": str(Decimal(rnd.randint(100, 500_000)) / 100)}
+            line = {
+                "code": f"I{j}",
+                "chrg_item_lv": lv,
+                "amount": str(Decimal(rnd.randint(100, 500_000)) / 100),
+            }
             if lv == "02":
                 line["selfpay_prop"] = "0.10"
             fees.append(line)
         out.append(
             {
-                "person": {"psn_no": f"P{i}", "insutype": "310",
-                           "psn_type": rnd.choice(["in_service", "retired"]),
-                           "insuplc_admdvs": "540100"},
-                "encounter": {"med_type": "21", "hosp_lv": 3, "mdtrtarea_admvs": "540100",
-                              "begndate": "2025-05-01", "enddate": "2025-05-10"},
+                "person": {
+                    "psn_no": f"P{i}",
+                    "insutype": "310",
+                    "psn_type": rnd.choice(["in_service", "retired"]),
+                    "insuplc_admdvs": "540100",
+                },
+                "encounter": {
+                    "med_type": "21",
+                    "hosp_lv": 3,
+                    "mdtrtarea_admvs": "540100",
+                    "begndate": "2025-05-01",
+                    "enddate": "2025-05-10",
+                },
                 "fees": fees,
                 "ytd": {"stays": rnd.randint(0, 3), "acct_balance": "500"},
             }
@@ -64,9 +75,13 @@ def main(n: int) -> None:
     e2e = rate(lambda r: settle(Claim.model_validate(r), policy, trace=False), raw)
     print(f"claims: {n}, 20 fee lines each, 拉萨 employee inpatient 三级")
     print(f"{'measure':<34}{'claims/s':>12}{'vs floor':>10}")
-    for name, v in [("floor: sum 20 Decimals", floor), ("parse: Claim.model_validate", parse),
-                    ("settle, trace off", off), ("settle, trace on", on),
-                    ("parse + settle, trace off", e2e)]:
+    for name, v in [
+        ("floor: sum 20 Decimals", floor),
+        ("parse: Claim.model_validate", parse),
+        ("settle, trace off", off),
+        ("settle, trace on", on),
+        ("parse + settle, trace off", e2e),
+    ]:
         print(f"{name:<34}{v:>12,.0f}{floor / v:>9.1f}×")
 
 
