@@ -10,7 +10,8 @@ from typing import Any
 from yibao.policy import regions
 from yibao.policy.resolve import NATIONAL, view
 from yibao.policy.schema import PolicyError
-from yibao.qa.handlers import HANDLERS
+from yibao.qa.answers.common import undecided
+from yibao.qa.answers.registry import HANDLERS
 from yibao.qa.intents import INTENTS
 from yibao.qa.render import Reply
 from yibao.qa.understand import Understanding, understand
@@ -58,7 +59,7 @@ def answer_understood(u: Understanding, day: dt.date) -> dict[str, Any]:
     try:
         HANDLERS[u.intent](reply, pv, slots)
     except (PolicyError, ValueError) as exc:  # a rule or model rejected a fact or a figure
-        reply.section("未能判定的部分", [str(exc)])
+        undecided(reply, exc)
     return {
         "intent": u.intent,
         "region": {"name": u.region.name, "admdvs": u.region.admdvs} if u.region else None,

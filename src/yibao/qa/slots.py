@@ -6,15 +6,26 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from yibao.qa.numbers import CN_NUM, money_in, to_number
 
 _N = rf"(\d+(?:\.\d+)?|[{CN_NUM}]+|半)"
 
 
+_T = TypeVar("_T")
+
+
 def _num(s: str) -> Decimal | None:
     return Decimal("0.5") if s == "半" else to_number(s)
+
+
+def _first(table: tuple[tuple[str, _T], ...], t: str) -> _T | None:
+    """The value of the first (pattern, value) row whose pattern occurs in ``t``."""
+    for pat, value in table:
+        if re.search(pat, t):
+            return value
+    return None
 
 
 def insurance(t: str) -> str | None:
@@ -37,24 +48,26 @@ def insurance(t: str) -> str | None:
     return None
 
 
+PERSON_TYPES: tuple[tuple[str, str], ...] = (
+    (r"退休(?!金)|离休", "retired"),
+    (r"在职|上班|工作中", "in_service"),
+)
+
+
 def person_type(t: str) -> str | None:
-    if re.search(r"退休(?!金)|离休", t):
-        return "retired"
-    if re.search(r"在职|上班|工作中", t):
-        return "in_service"
-    return None
+    return _first(PERSON_TYPES, t)
+
+
+HOSPITAL_LEVELS: tuple[tuple[str, int], ...] = (
+    (r"三级|三甲|三乙|省级医院|省医院|市级医院|大医院|三类医院|3级", 3),
+    (r"二级|二甲|二乙|县医院|县级医院|区医院|县人民医院|2级", 2),
+    (r"一级|1级|乡镇医院|镇医院", 1),
+    (r"社区|基层|卫生院|卫生室|诊所", 0),
+)
 
 
 def hospital_level(t: str) -> int | None:
-    if re.search(r"三级|三甲|三乙|省级医院|省医院|市级医院|大医院|三类医院|3级", t):
-        return 3
-    if re.search(r"二级|二甲|二乙|县医院|县级医院|区医院|县人民医院|2级", t):
-        return 2
-    if re.search(r"一级|1级|乡镇医院|镇医院", t):
-        return 1
-    if re.search(r"社区|基层|卫生院|卫生室|诊所", t):
-        return 0
-    return None
+    return _first(HOSPITAL_LEVELS, t)
 
 
 _WAGE = re.compile(r"(?:工资|月薪|薪水|基数|收入|底薪|月入)\D{0,4}$")
@@ -125,12 +138,14 @@ def relation(t: str) -> tuple[str, str] | None:
     return (m.group(0), RELATIONS[m.group(0)]) if m else None
 
 
+SEXES: tuple[tuple[str, str], ...] = (
+    (r"(?:^|我是|我)男|男性|男的|男职工|男人|男同志|男士", "male"),
+    (r"(?:^|我是|我)女(?!儿)|女性|女的|女职工|女人|女同志|女士", "female"),
+)
+
+
 def sex(t: str) -> str | None:
-    if re.search(r"(?:^|我是|我)男|男性|男的|男职工|男人|男同志|男士", t):
-        return "male"
-    if re.search(r"(?:^|我是|我)女(?!儿)|女性|女的|女职工|女人|女同志|女士", t):
-        return "female"
-    return None
+    return _first(SEXES, t)
 
 
 def paid_years(t: str) -> Decimal | None:
@@ -183,13 +198,8 @@ CASES: tuple[tuple[str, str], ...] = (
 
 def item(t: str) -> tuple[str | None, str | None]:
     """(excluded-item name, 社会保险法第三十条 case)."""
-    for pat, name in ITEMS:
-        if re.search(pat, t):
-            return name, None
-    for pat, case in CASES:
-        if re.search(pat, t):
-            return None, case
-    return None, None
+    name = _first(ITEMS, t)
+    return (name, None) if name is not None else (None, _first(CASES, t))
 
 
 WITHDRAWAL_REASONS: tuple[tuple[str, str], ...] = (
@@ -210,34 +220,31 @@ WITHDRAWAL_REASONS: tuple[tuple[str, str], ...] = (
 
 
 def withdrawal_reason(t: str) -> str | None:
-    for pat, code in WITHDRAWAL_REASONS:
-        if re.search(pat, t):
-            return code
-    return None
+    return _first(WITHDRAWAL_REASONS, t)
+
+
+FILINGS: tuple[tuple[str, str], ...] = (
+    (r"未备案|没备案|没有备案|没办备案|不备案|忘了备案|没来得及备案", "unfiled"),
+    (r"转诊", "referral"),
+    (r"急诊|抢救|突发", "emergency"),
+    (r"长期|异地安置|安置|养老|常驻|长住|定居|随子女|跟子女|退休.{0,6}(?:去|到|在)", "long_term"),
+    (r"临时|出差|旅游|探亲|短期", "temporary"),
+)
 
 
 def filing(t: str) -> str | None:
-    if re.search(r"未备案|没备案|没有备案|没办备案|不备案|忘了备案|没来得及备案", t):
-        return "unfiled"
-    if re.search(r"转诊", t):
-        return "referral"
-    if re.search(r"急诊|抢救|突发", t):
-        return "emergency"
-    if re.search(r"长期|异地安置|安置|养老|常驻|长住|定居|随子女|跟子女|退休.{0,6}(?:去|到|在)", t):
-        return "long_term"
-    if re.search(r"临时|出差|旅游|探亲|短期", t):
-        return "temporary"
-    return None
+    return _first(FILINGS, t)
+
+
+MED_TYPES: tuple[tuple[str, str], ...] = (
+    (r"慢特病|慢性病|慢病|特病|特殊病|门特|门慢|两病", "chronic"),
+    (r"住院", "inpatient"),
+    (r"门诊|看门诊|拿药|买药|开药", "outpatient"),
+)
 
 
 def med_type(t: str) -> str | None:
-    if re.search(r"慢特病|慢性病|慢病|特病|特殊病|门特|门慢|两病", t):
-        return "chronic"
-    if re.search(r"住院", t):
-        return "inpatient"
-    if re.search(r"门诊|看门诊|拿药|买药|开药", t):
-        return "outpatient"
-    return None
+    return _first(MED_TYPES, t)
 
 
 def compare_schemes(t: str) -> bool:

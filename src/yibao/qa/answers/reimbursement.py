@@ -1,5 +1,5 @@
-"""Reimbursement answers: an amount runs the settlement engine; without one, the employee vs
-resident rows of ``rules.compare``."""
+"""报销待遇: an amount runs the settlement engine; without one, the employee vs resident rows
+of ``rules.compare``."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 
 from yibao.policy.display import LEVEL_NAMES, num
 from yibao.policy.resolve import PolicyView
+from yibao.qa.answers.common import ASK_PERSON_TYPE, ASK_SCHEME, SCHEME_NAMES
 from yibao.qa.render import Reply, table
 from yibao.rules.compare import compare
 from yibao.settlement.engine import SettlementError, settle
 from yibao.settlement.model import Claim, Encounter, FeeLine, Person, Ytd
 
-SCHEME_NAMES = {"employee": "职工医保", "resident": "居民医保"}
 MED = {
     "inpatient": ("21", "住院"),
     "outpatient": ("11", "普通门诊"),
@@ -33,6 +33,13 @@ ROWS = (
     ("基金支付合计", "fund_pay_sumamt"),
     ("个人负担", "psn_part_amt"),
 )
+
+
+def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
+    if "amount" in s:
+        settle_answer(reply, view, s)
+    else:
+        compare_answer(reply, view, s)
 
 
 def yuan(d: Decimal) -> str:
@@ -77,9 +84,9 @@ def _assumptions(reply: Reply, s: dict[str, Any], schemes: list[str]) -> None:
     parts.append("费用全部为甲类（政策范围内）、本年此前没有其他报销、在参保地定点医院就医")
     reply.assume("按" + "、".join(parts) + "计算。")
     if "insurance" not in s:
-        reply.ask("您参加的是职工医保还是居民医保？")
+        reply.ask(ASK_SCHEME)
     if "employee" in schemes and "person_type" not in s:
-        reply.ask("您是在职职工还是退休人员？")
+        reply.ask(ASK_PERSON_TYPE)
     if med == "inpatient" and "hospital_level" not in s:
         reply.ask("在几级医院住院（一级、二级还是三级）？")
     if med == "inpatient" and "nth_stay" not in s:
@@ -126,7 +133,6 @@ def settle_answer(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
             reply.cite(step.basis)
         reply.section(f"计算过程（{SCHEME_NAMES[first]}）", lines)
         for scheme, r in ok.items():
-            info = r.setlinfo
             if len(ok) > 1 and scheme != first:
                 for step in r.trace:
                     reply.cite(step.basis)
@@ -152,30 +158,20 @@ def compare_answer(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     """职工 vs 居民 (or one of them) as a table of resolved parameters."""
     rows = compare(view)
     scheme = s.get("insurance") if not s.get("compare") else None
-    header = ["项目", "职工医保", "居民医保"]
+    columns = [scheme] if scheme else list(SCHEME_NAMES)
+    header = ["项目", *(SCHEME_NAMES[x] for x in columns)]
     body = []
+    missing = []
     for row in rows:
-        cells = [row.employee, row.resident]
-        if scheme == "employee":
-            cells = [row.employee]
-        elif scheme == "resident":
-            cells = [row.resident]
+        cells = [getattr(row, x) for x in columns]
+        if any(c.text == "未收录" for c in cells):
+            missing.append(row.topic)
         if all(c.text in ("未收录", "不适用") for c in cells):
             continue
         body.append([row.topic, *(c.text for c in cells)])
         for c in cells:
             if c.cite:
                 reply.cite([c.cite])
-    if scheme == "employee":
-        header = ["项目", "职工医保"]
-    elif scheme == "resident":
-        header = ["项目", "居民医保"]
-    missing = [
-        row.topic
-        for row in rows
-        if (scheme != "resident" and row.employee.text == "未收录")
-        or (scheme != "employee" and row.resident.text == "未收录")
-    ]
     if body:
         reply.tables.append(("待遇标准对比" if scheme is None else "待遇标准", table(header, body)))
     if missing:
