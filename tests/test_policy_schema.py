@@ -101,3 +101,20 @@ def test_shipped_packs_all_valid_and_counted(capsys):
                 f"{counts['secondary']} secondary",
                 end="",
             )
+
+
+def test_readme_counts_are_current():
+    """The README's table of official/secondary values per pack matches the shipped packs."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = {
+        line.split("|")[1].split()[0]: (int(line.split("|")[2]), int(line.split("|")[3]))
+        for line in readme.splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip()[:6].isdigit()
+    }
+    actual = {}
+    for code, pack in load_packs(CATALOGUE).items():
+        c = confidence_counts(pack)
+        actual[code] = (c["official"], c["secondary"])
+    assert shown == actual, "update the README table: .venv/bin/yibao policy validate"
