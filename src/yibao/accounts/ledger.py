@@ -113,20 +113,27 @@ class SystemAccounts:
         self._ids: dict[str, int] = {}
 
     def id(self, conn: Connection, purpose: str, admdvs: str) -> int:
+        """The account's id, created if need be. Only ids of accounts that existed before this
+        transaction are remembered: one created here is gone if the transaction rolls back."""
         code = f"sys:{purpose}:{admdvs}"
         hit = self._ids.get(code)
         if hit is not None:
             return hit
-        q = select(ACCOUNTS.c.id).where(ACCOUNTS.c.code == code)
-        got = conn.execute(q).scalar()
-        if got is None:
-            insert_ignore(
-                conn,
-                ACCOUNTS,
-                dict(code=code, kind="system", admdvs=admdvs, status="open", balance_fen=0),
-            )
-            got = conn.execute(q).scalar_one()
-        self._ids[code] = got
+        if hasattr(conn, "system_id"):  # pgfast.Tx: the driver connection of a settlement
+            got, existed = conn.system_id(code, admdvs)
+        else:
+            q = select(ACCOUNTS.c.id).where(ACCOUNTS.c.code == code)
+            got = conn.execute(q).scalar()
+            existed = got is not None
+            if got is None:
+                insert_ignore(
+                    conn,
+                    ACCOUNTS,
+                    dict(code=code, kind="system", admdvs=admdvs, status="open", balance_fen=0),
+                )
+                got = conn.execute(q).scalar_one()
+        if existed:
+            self._ids[code] = got
         return got
 
     def forget(self) -> None:

@@ -546,11 +546,22 @@ class Accounts(settling.SettlingMixin):
 
 
 def ytd_from_row(row: Any, balance_fen: int = 0) -> Ytd:
+    """The accumulators of a ``ytd`` row (any row with its columns as attributes) and a balance.
+    Built without re-validation: the columns are integer fen the database keeps non-negative
+    (the ``*_not_negative`` CHECKs, ``not_overdrawn`` for the balance), which is all ``Ytd``
+    would check; ``from_fen`` gives the exact fen ``money`` would."""
+    if balance_fen < 0:
+        raise AccountError("acct_balance", f"个人账户余额为负：{from_fen(balance_fen)}")
     if row is None:
-        return Ytd(acct_balance=from_fen(balance_fen))
-    m = row._mapping if hasattr(row, "_mapping") else row._asdict()
-    vals = {f: (m[f] if f == "stays" else from_fen(m[f])) for f in YTD_FIELDS}
-    return Ytd(**vals, acct_balance=from_fen(balance_fen))
+        return Ytd.model_construct(acct_balance=from_fen(balance_fen))
+    vals = {f: _fen_field(f, getattr(row, f)) for f in YTD_FIELDS}
+    return Ytd.model_construct(**vals, acct_balance=from_fen(balance_fen))
+
+
+def _fen_field(field: str, value: int) -> Any:
+    if value < 0:
+        raise AccountError(field, f"年度累计 {field} 为负：{value}")
+    return value if field == "stays" else Decimal(value).scaleb(-2)  # == from_fen, faster
 
 
 def _base(base: Decimal | str | None, psn_type: str) -> Decimal | None:

@@ -73,6 +73,17 @@ class _Books:
         )
 
 
+def _key_conflict(exc: Exception) -> bool:
+    """A unique violation on the idempotency key (or the entry's ``setl:`` ref): the same key was
+    committed meanwhile by a settlement of another patient; retrying replays it."""
+    if isinstance(exc, IntegrityError):
+        exc = exc.orig
+    elif not pgfast.is_integrity_error(exc):
+        return False
+    text = str(exc)
+    return any(w in text for w in ("idempotency_key", "ledger_entries.ref", "setl:"))
+
+
 def claim_digest(claim: Claim, payer: str | None) -> str:
     text = claim.model_dump_json(exclude={"ytd", "mulaid_balance"}) + f"|payer={payer or ''}"
     return hashlib.sha256(text.encode()).hexdigest()
@@ -103,39 +114,48 @@ class SettlingMixin:
         if not key or len(key) > 128:
             raise AccountError("idempotency_key", "幂等键不能为空，且不超过128个字符")
         digest = claim_digest(claim, payer)
+        fast = payer is None and self.engine.dialect.name == "postgresql"
         for _ in range(3):
             try:
+                if fast:
+                    return self._settle_fast(claim, key, digest, trace)
                 with self.engine.begin() as conn:
                     return self._settle(conn, claim, key, digest, payer, trace)
-            except IntegrityError as exc:  # the same key committed meanwhile by another patient
-                text = str(exc.orig)
-                if not any(w in text for w in ("idempotency_key", "ledger_entries.ref", "setl:")):
+            except Exception as exc:  # the same key committed meanwhile by another patient
+                if not _key_conflict(exc):
                     raise
         raise AccountError("idempotency_key", f"幂等键 {key} 冲突，请重试")  # pragma: no cover
+
+    def _settle_fast(self, claim: Claim, key: str, digest: str, trace: bool) -> Settled:
+        """PostgreSQL, no family aid: ``pgfast`` on the driver connection, three round trips."""
+        psn = claim.person.psn_no
+        with pgfast.transaction(self.engine) as tx:
+            row = tx.read(psn, claim.encounter.enddate.year, key)
+            if row is None:
+                raise AccountError(
+                    "person.psn_no", f"参保人 {psn} 不存在（请先用 yibao account open 登记）"
+                )
+            if row.key_setl is not None:
+                return _replay(pgfast.replayed(row), digest)
+            books = _fast_books(row, claim)
+            s = self._run(books.claim(claim), trace)
+            setl_id = self._write_settlement(tx, claim, key, digest, None, books, s)
+        if s.trace:  # return what a retry will return: the stored form (basis values as JSON)
+            s = Settlement.model_validate_json(s.model_dump_json())
+        return Settled(setl_id, key, s, False)
 
     def _settle(
         self, conn: Connection, claim: Claim, key: str, digest: str, payer: str | None, trace: bool
     ) -> Settled:
         psn = claim.person.psn_no
-        if payer is None and conn.dialect.name == "postgresql":
-            row = pgfast.read(conn, psn, claim.encounter.enddate.year, key)
-            if row is None:
-                raise AccountError(
-                    "person.psn_no", f"参保人 {psn} 不存在（请先用 yibao account open 登记）"
-                )
-            first_id = row.key_setl
-        else:
-            lock_persons(conn, [psn] + ([payer] if payer else []), "person.psn_no")
-            first_id = conn.execute(
-                select(SETTLEMENTS.c.setl_id).where(SETTLEMENTS.c.idempotency_key == key)
-            ).scalar()
+        lock_persons(conn, [psn] + ([payer] if payer else []), "person.psn_no")
+        first_id = conn.execute(
+            select(SETTLEMENTS.c.setl_id).where(SETTLEMENTS.c.idempotency_key == key)
+        ).scalar()
         if first_id is not None:
             first = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == first_id))
             return _replay(first.one(), digest)
-        if payer is None and conn.dialect.name == "postgresql":
-            books = _fast_books(row, claim)
-        else:
-            books = self._books(conn, claim, payer)
+        books = self._books(conn, claim, payer)
         s = self._run(books.claim(claim), trace)
         setl_id = self._write_settlement(conn, claim, key, digest, payer, books, s)
         if s.trace:  # return what a retry will return: the stored form (basis values as JSON)
@@ -216,13 +236,14 @@ class SettlingMixin:
             cash_pay_fen=to_fen(info.psn_cash_pay),
             result=s.model_dump_json(),
         )
-        if conn.dialect.name == "postgresql":
+        if isinstance(conn, pgfast.Tx) or conn.dialect.name == "postgresql":
+            tx = conn if isinstance(conn, pgfast.Tx) else conn.connection.driver_connection
             try:
                 return pgfast.write(
-                    conn, {**row, "ref": ref, "memo": memo}, lines, _delta_fen(s.ytd_delta, 1)
+                    tx, {**row, "ref": ref, "memo": memo}, lines, _delta_fen(s.ytd_delta, 1)
                 )
-            except IntegrityError as exc:
-                if "not_overdrawn" in str(exc.orig):
+            except Exception as exc:
+                if pgfast.is_integrity_error(exc) and "not_overdrawn" in str(exc):
                     raise AccountError("amount", "个人账户余额不足，不能透支") from None
                 raise
         entry_id = post(conn, "settlement", ref, day, lines, memo=memo)
@@ -410,7 +431,7 @@ def _check_enrolment(enr: Any, claim: Claim) -> None:
 
 
 def _fast_books(row: Any, claim: Claim) -> _Books:
-    """The books from ``pgfast.read``'s single row."""
+    """The books from ``pgfast.Tx.read``'s single row."""
     _check_enrolment(row if row.enr_id is not None else None, claim)
     account = None
     if claim.person.insutype == "310":
