@@ -37,6 +37,19 @@ class Resolved:
     pack_name: str
     note: str | None = None
     overlay: bool = False
+    quote: str | None = None
+    derived: str | None = None
+    dispute: str | None = None  # set when the version is disputed: why
+    bound: str | None = None  # "floor" | "ceiling" when the figure is a bound, not the value
+
+    @property
+    def evidence(self) -> str:
+        """official | secondary | derived: how the value is known (disputes are separate)."""
+        return "derived" if self.derived else self.source.confidence
+
+    @property
+    def disputed(self) -> bool:
+        return self.dispute is not None
 
     def cite(self) -> dict[str, Any]:
         """A JSON-ready citation: what a Decision or trace puts in its ``basis``."""
@@ -56,7 +69,14 @@ class Resolved:
                 "article": self.article,
                 "read": s.read.isoformat(),
                 "confidence": s.confidence,
+                "via": s.via,
             },
+            "evidence": self.evidence,
+            "quote": self.quote,
+            "derived": self.derived,
+            "disputed": self.disputed,
+            "dispute": self.dispute,
+            "bound": self.bound,
             "overlay": self.overlay,
         }
 
@@ -124,6 +144,10 @@ class Policy:
                     pack_name=pack.name,
                     note=version.note,
                     overlay=is_overlay,
+                    quote=version.quote,
+                    derived=version.derived,
+                    dispute=version.dispute if version.status == "disputed" else None,
+                    bound=version.bound,
                 )
         if earliest is not None:
             raise PolicyError(

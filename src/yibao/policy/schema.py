@@ -156,6 +156,10 @@ class Source(BaseModel):
     published: dt.date | None = None
     read: dt.date  # the date someone read it
     confidence: Literal["official", "secondary"]
+    # Where the text was actually read when not at the issuer's own address (``url``): a
+    # repository and path that captures the page verbatim, or another page. The confidence stays
+    # what the reading supports.
+    via: str | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -175,11 +179,25 @@ class Version(BaseModel):
     source: str = Field(min_length=1)  # key into the pack's sources table
     article: str = Field(min_length=1)  # article / section / table the value is read from
     note: str | None = None
+    # Evidence. ``quote``: the document's own sentence(s) stating the value (required for an
+    # official source). ``derived``: the arithmetic when the value is computed from others.
+    # ``status: disputed`` with ``dispute``: another source contradicts it (still computable,
+    # always shown with the dispute). ``bound``: the figure is a floor (不低于) or ceiling
+    # (不超过/最长), not the local figure itself.
+    quote: str | None = None
+    derived: str | None = None
+    status: Literal["disputed"] | None = None
+    dispute: str | None = None
+    bound: Literal["floor", "ceiling"] | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> Version:
         if self.until is not None and self.until < self.since:
             raise ValueError(f"until {self.until} is before since {self.since}")
+        if self.status == "disputed" and not self.dispute:
+            raise ValueError("a disputed version needs 'dispute': why it is disputed")
+        if self.dispute and self.status != "disputed":
+            raise ValueError("'dispute' is only for a version with status: disputed")
         return self
 
     def covers(self, day: dt.date, next_since: dt.date | None) -> bool:
