@@ -28,7 +28,7 @@ CLAIM = {
     "person": {"psn_no": "B1", "insutype": "310", "insuplc_admdvs": "540100"},
     "encounter": {"med_type": "21", "hosp_lv": 3, "mdtrtarea_admvs": "540100",
                   "begndate": "2025-05-01", "enddate": "2025-05-10"},
-    "fees": [{"code": f"A{i}", "chrg_item_lv": "01", "amount": "1000"} for i in range(20)],
+    "fees": [{"code": f"A{i}", "chrgitm_lv": "01", "amount": "1000"} for i in range(20)],
 }  # fmt: skip
 QUESTIONS = [
     "拉萨医保卡里的钱能取出来吗?",

@@ -51,7 +51,7 @@ def claim(psn: str, amount: int, day: int) -> Claim:
             "fees": [
                 {
                     "code": f"F{i}",
-                    "chrg_item_lv": "02" if i == 0 else "01",
+                    "chrgitm_lv": "02" if i == 0 else "01",
                     "amount": str(amount + i),
                     **({"selfpay_prop": "0.10"} if i == 0 else {}),
                 }

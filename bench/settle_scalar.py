@@ -28,7 +28,7 @@ def make_claims(n: int, seed: int = 7) -> list[dict]:
             lv = rnd.choice(["01", "01", "02", "03"])
             line = {
                 "code": f"I{j}",
-                "chrg_item_lv": lv,
+                "chrgitm_lv": lv,
                 "amount": str(Decimal(rnd.randint(100, 500_000)) / 100),
             }
             if lv == "02":

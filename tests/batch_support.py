@@ -10,7 +10,7 @@ from tests.settlement.fixture_policy import NATIONAL_PACK
 from yibao.money import to_fen
 from yibao.policy.loader import load_catalogue, parse_pack
 from yibao.policy.resolve import NATIONAL, Policy
-from yibao.settlement.batch import AMOUNTS, claim_from_row
+from yibao.settlement.batch import AMOUNTS, WARNING_SEP, claim_from_row
 from yibao.settlement.engine import settle
 from yibao.settlement.model import ACCUMULATORS, Ytd
 
@@ -95,20 +95,27 @@ def multi_policy(caps: bool = True) -> Policy:
 
 def scalar_run(table: pa.Table, policy: Policy) -> tuple[dict[str, list[int]], dict[str, dict]]:
     """Settle claim by claim with the scalar engine, per person in (enddate, input) order,
-    carrying the accumulators forward. Returns the amount columns (input order, fen) and the
-    closing accumulators per person."""
+    carrying the accumulators forward and starting each new calendar year from
+    ``Ytd.new_year()``. Returns the amount columns (input order, fen) and ``warnings`` (joined
+    as the batch joins them), and the closing accumulators per person."""
     rows = table.to_pylist()
     order = sorted(range(len(rows)), key=lambda i: (rows[i]["psn_no"], rows[i]["enddate"], i))
-    out = {k: [0] * len(rows) for k in AMOUNTS}
+    out: dict[str, list] = {k: [0] * len(rows) for k in AMOUNTS}
+    out["warnings"] = [""] * len(rows)
     ytd: dict[str, Ytd] = {}
+    year: dict[str, int] = {}
     for i in order:
         row = rows[i]
         p = row["psn_no"]
         if p not in ytd:
             ytd[p] = Ytd.model_validate(_opening(row))
+            year[p] = row["enddate"].year
+        elif row["enddate"].year != year[p]:
+            ytd[p], year[p] = ytd[p].new_year(), row["enddate"].year
         s = settle(claim_from_row(row, ytd[p]), policy, trace=False)
         for k in AMOUNTS:
             out[k][i] = to_fen(getattr(s.setlinfo, k))
+        out["warnings"][i] = WARNING_SEP.join(s.warnings)
         ytd[p] = s.ytd
     closing = {
         p: {k: (v if k == "stays" else to_fen(v)) for k, v in y.model_dump().items()}

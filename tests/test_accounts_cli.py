@@ -127,7 +127,7 @@ def test_bad_input_exits_2_naming_the_field(cli, tmp_path: Path):
         json.dumps({**CLAIM, "fees": [{"code": "A", "chrg_item_lv": "09", "amount": "1"}]})
     )
     err = cli("account", "settle", str(bad), "--key", "K", code=2)
-    assert err["problems"][0]["field"] == "fees.0.chrg_item_lv"
+    assert err["problems"][0]["field"] == "fees.0.chrgitm_lv"
     err = cli("account", "statement", "P1", "--from", "2025-13-01", code=2)
     assert "--from" in err["error"]
     assert cli("account", "balance", "NOBODY", code=2)["field"] == "psn_no"

@@ -68,7 +68,7 @@ def population(draw):
 def _compare(table: pa.Table, policy) -> None:
     got = settle_table(table, policy)
     ref, closing = scalar_run(table, policy)
-    for k in AMOUNTS:
+    for k in (*AMOUNTS, "warnings"):
         assert got.claims.column(k).to_pylist() == ref[k], k
     for row in got.closing.to_pylist():
         exp = closing[row.pop("psn_no")]
@@ -157,7 +157,7 @@ def test_missing_parameters_real_pack():
         settle_table(pa.Table.from_pylist([row]))
 
 
-def test_unknown_region_and_year_span():
+def test_unknown_region():
     base = {
         "psn_no": "A",
         "insutype": "310",
@@ -171,6 +171,27 @@ def test_unknown_region_and_year_span():
     }
     with pytest.raises(BatchError, match="行政区划"):
         settle_table(pa.Table.from_pylist([{**base, "insuplc_admdvs": "999999"}]), POLICIES[True])
-    rows = [base, {**base, "enddate": dt.date(2026, 1, 2)}]
-    with pytest.raises(BatchError, match="同一年度"):
-        settle_table(pa.Table.from_pylist(rows), POLICIES[True])
+
+
+def test_new_year_starts_afresh():
+    """A claim in January 2026 after a large 2025 stay is settled as the first stay of 2026:
+    the same amounts as the claim alone, except the account balance the 2025 stay used."""
+    first = {
+        "psn_no": "A",
+        "insutype": "310",
+        "insuplc_admdvs": "130100",
+        "med_type": "21",
+        "hosp_lv": 3,
+        "enddate": dt.date(2025, 12, 30),
+        "amt_01": 90_000_00,
+        "amt_02": 0,
+        "amt_03": 0,
+        "ytd_acct_balance": 1_000_00,
+    }
+    second = {**first, "enddate": dt.date(2026, 1, 2), "amt_01": 5_000_00}
+    both = settle_table(pa.Table.from_pylist([first, second]), POLICIES[True]).claims.to_pylist()
+    alone = settle_table(
+        pa.Table.from_pylist([{**second, "ytd_acct_balance": both[0]["balc"]}]), POLICIES[True]
+    ).claims.to_pylist()[0]
+    assert both[0]["act_pay_dedc"] > 0 and both[1]["act_pay_dedc"] == alone["act_pay_dedc"] > 0
+    assert both[1] == alone

@@ -25,7 +25,7 @@ def test_invalid_claim_is_problem_json_naming_fields(client):
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
     fields = {e["field"] for e in r.json()["errors"]}
-    assert {"fees.0.chrg_item_lv", "fees.0.amount"} <= fields
+    assert {"fees.0.chrgitm_lv", "fees.0.amount"} <= fields
 
 
 def test_unsettleable_claim_is_422_not_500(client):

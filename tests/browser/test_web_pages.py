@@ -46,7 +46,12 @@ def test_account_page_public_refused_staff_allowed(live_app, page):
     page.fill("#psn_no", "LS0001")  # a demo person: 拉萨 employee bound to 卓玛 (spouse)
     page.click("button[type=submit]")
     account = page.locator("#account").inner_text()
-    assert "拉萨市" in account and "LS0002" in account and "配偶" in account and "个人账户划入" in account
+    assert (
+        "拉萨市" in account
+        and "LS0002" in account
+        and "配偶" in account
+        and "个人账户划入" in account
+    )
     page.screenshot(path=str(SHOTS / "account.png"), full_page=True)
 
 

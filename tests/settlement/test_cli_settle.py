@@ -29,7 +29,7 @@ def test_example_settles_to_json():
 def test_invalid_claim_lists_every_problem(tmp_path):
     bad = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     bad["fees"][0]["amount"] = "-5"
-    bad["fees"][0]["chrg_item_lv"] = "09"
+    bad["fees"][0]["chrgitm_lv"] = "09"
     bad["encounter"]["enddate"] = "2025-04-01"
     bad["encounter"]["med_type"] = "99"
     bad["person"]["insuplc_admdvs"] = "火星"
@@ -41,7 +41,7 @@ def test_invalid_claim_lists_every_problem(tmp_path):
     fields = {p["field"] for p in json.loads(r.stdout)["problems"]}
     assert {
         "fees.0.amount",
-        "fees.0.chrg_item_lv",
+        "fees.0.chrgitm_lv",
         "encounter.med_type",
         "person.insuplc_admdvs",
         "person.psn_no",

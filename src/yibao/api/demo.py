@@ -83,7 +83,7 @@ def _demo_settlement(accounts: Any, today: dt.date) -> None:
                 "begndate": day - dt.timedelta(days=5),
                 "enddate": day,
             },
-            "fees": [{"code": "A001", "name": "住院费用", "chrg_item_lv": "01", "amount": "3000"}],
+            "fees": [{"code": "A001", "name": "住院费用", "chrgitm_lv": "01", "amount": "3000"}],
         }
     )
     accounts.settle(claim, f"demo-{today.year}-LS0001-1")

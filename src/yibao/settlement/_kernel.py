@@ -81,9 +81,8 @@ def _year(d):
 
 
 @njit(cache=True, nogil=True)
-def persons(order, ident, pcode, day, npers):
-    """Start of each person's run in sorted position (plus n at the end); error 1 when a
-    person's claims span two years."""
+def persons(order, ident, pcode, npers):
+    """Start of each person's run in sorted position (plus n at the end)."""
     n = len(pcode)
     starts = np.empty(npers + 1, np.int64)
     m = 0
@@ -96,14 +95,7 @@ def persons(order, ident, pcode, day, npers):
             m += 1
             prev = c
     starts[m] = n
-    for p in range(m):
-        j0 = starts[p]
-        j1 = starts[p + 1] - 1
-        i0 = j0 if ident else order[j0]
-        i1 = j1 if ident else order[j1]
-        if day[i0] != day[i1] and _year(day[i0]) != _year(day[i1]):
-            return starts[: m + 1], 1
-    return starts[: m + 1], 0
+    return starts[: m + 1]
 
 
 @njit(cache=True, nogil=True)
@@ -237,13 +229,19 @@ def _banded(ups, rates, g, lo, hi):
 
 
 @njit(cache=True, nogil=True)
-def settle(order, ident, starts, a1, a2, a3, gid, P, sched, ups, rates, sups, srates, st, out):
+def settle(
+    order, ident, starts, day, a1, a2, a3, mb, gid, P, sched, ups, rates, sups, srates, st, out
+):  # fmt: skip
     """Settle every claim, person by person in sorted order. ``st`` (14 × persons) holds the
-    opening accumulators and receives the closing ones; ``out`` (13 × n) receives the amounts
-    at input positions: ``batch.AMOUNTS`` less the two that are always zero (OUT_ZERO)."""
+    opening accumulators and receives the closing ones; ``out`` (14 × n) receives the amounts
+    at input positions: ``batch.AMOUNTS`` less the two that are always zero (OUT_ZERO).
+    A claim in a later calendar year than the person's previous one starts the year's
+    accumulators afresh (``Ytd.new_year``: all zero but the account balance). ``mb`` is each
+    claim's bound relative's account balance (家庭共济), paying after the person's own."""
     npers = len(starts) - 1
     for p in range(npers):
         j0 = starts[p]
+        year = _year(day[j0 if ident else order[j0]])
         stays = st[A_STAYS, p]
         ip_dedc = st[A_IP_DEDC, p]
         ip_inscp = st[A_IP_INSCP, p]
@@ -260,6 +258,22 @@ def settle(order, ident, starts, a1, a2, a3, gid, P, sched, ups, rates, sups, sr
         bal = st[A_ACCT_BALANCE, p]
         for j in range(j0, starts[p + 1]):
             i = j if ident else order[j]
+            y = _year(day[i])
+            if y != year:
+                year = y
+                stays = np.int64(0)
+                ip_dedc = np.int64(0)
+                ip_inscp = np.int64(0)
+                hifp_paid = np.int64(0)
+                op_dedc = np.int64(0)
+                op_inscp = np.int64(0)
+                op_hifp = np.int64(0)
+                mm_dedc = np.int64(0)
+                mm_inscp = np.int64(0)
+                mm_hifp = np.int64(0)
+                base = np.int64(0)
+                hifmi_paid = np.int64(0)
+                hifob_paid = np.int64(0)
             g = gid[i]
             x1 = a1[i]
             x2 = a2[i]
@@ -326,6 +340,9 @@ def settle(order, ident, starts, a1, a2, a3, gid, P, sched, ups, rates, sups, sr
             own = np.int64(0)
             if emp:
                 own = bal if bal < payable else payable
+            mul = payable - own
+            if mb[i] < mul:
+                mul = mb[i]
             # accumulators
             if cat == 0:
                 stays += 1
@@ -358,9 +375,10 @@ def settle(order, ident, starts, a1, a2, a3, gid, P, sched, ups, rates, sups, sr
             out[7, i] = sec if emp else 0
             out[8, i] = fund
             out[9, i] = psn
-            out[10, i] = own
-            out[11, i] = psn - own
-            out[12, i] = bal
+            out[10, i] = own + mul
+            out[11, i] = mul
+            out[12, i] = psn - own - mul
+            out[13, i] = bal
         st[A_STAYS, p] = stays
         st[A_IP_DEDC, p] = ip_dedc
         st[A_IP_INSCP, p] = ip_inscp

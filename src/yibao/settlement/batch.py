@@ -12,10 +12,17 @@ amounts in integer fen. A claim row maps to the scalar ``Claim`` (``claim_from_r
   ``selfpay_prop`` (the pack's 乙类先行自付比例 applies); a claim of zero has one 甲类 line of 0;
 - ytd: each person's claims are settled in ``enddate`` order (input order on ties), carrying
   the accumulators forward; the opening accumulators are the optional ``ytd_<field>`` columns of
-  the person's first claim (zero when absent). A person's claims must fall in one year.
+  the person's first claim (zero when absent). A claim in a later calendar year than the
+  person's previous claim starts from ``Ytd.new_year()`` (zero, the account balance carried);
+- ``mulaid_balance`` (optional, fen): the claim's ``Claim.mulaid_balance``, a bound relative's
+  account balance that pays after the person's own account (家庭共济).
 
-Output (``BatchResult``): the ``setlinfo`` amounts per claim (int64 fen, input order) and the
-closing accumulators per person. Family mutual aid is not modelled (``acct_mulaid_pay`` = 0).
+Output (``BatchResult``): the ``setlinfo`` amounts per claim (int64 fen, input order), a
+``warnings`` column (the plan's warnings joined by a newline, "" when none), and the closing
+accumulators per person (of the year of the person's last claim).
+
+Which parameters apply, with which fallback and warning, is decided by ``plan.build`` — the
+same plan the scalar engine uses.
 
 How the sequential parts are computed: the columns are decoded and the claims ordered by
 person and date (a stable argsort, skipped when the input is already in that order). Parameters
@@ -42,10 +49,10 @@ import pyarrow.compute as pc
 from yibao.money import from_fen, to_fen
 from yibao.policy import regions
 from yibao.policy.resolve import Policy, default_policy
-from yibao.policy.schema import Band, PolicyError
 from yibao.settlement import _kernel as _k
 from yibao.settlement.codes import EMPLOYEE, HOSP_LV, MED_TYPE, OFFSITE_FILING
 from yibao.settlement.model import ACCUMULATORS, Claim
+from yibao.settlement.plan import SettlementError, build
 
 REQUIRED = (
     "psn_no",
@@ -65,6 +72,7 @@ OPTIONAL = {
     "offsite_filing": "none",
     "designated": True,
     "begndate": None,  # enddate
+    "mulaid_balance": 0,  # fen: a bound relative's account balance (家庭共济)
 }
 CLAIM_COLUMNS = REQUIRED + tuple(OPTIONAL)
 YTD_PREFIX = "ytd_"
@@ -82,9 +90,11 @@ AMOUNTS = (
     "fund_pay_sumamt",
     "psn_part_amt",
     "acct_pay",
+    "acct_mulaid_pay",
     "psn_cash_pay",
     "balc",
 )
+WARNING_SEP = "\n"  # the ``warnings`` column joins a claim's warnings with it ("" when none)
 SCALE = 10**6  # ratios as integers: rate × 10^6
 INF = 1 << 62
 MAX_AMOUNT = 1 << 40  # fen per class per claim (about 11 billion yuan): keeps products in int64
@@ -114,10 +124,10 @@ def claim_from_row(row: dict[str, Any], ytd: Any = None) -> Claim:
     """The scalar ``Claim`` a batch row stands for (see the module docstring)."""
     end = row["enddate"]
     fees = [
-        {"code": f"CLASS-{lv}", "chrg_item_lv": lv, "amount": from_fen(row[f"amt_{lv}"])}
+        {"code": f"CLASS-{lv}", "chrgitm_lv": lv, "amount": from_fen(row[f"amt_{lv}"])}
         for lv in ("01", "02", "03")
         if row[f"amt_{lv}"]
-    ] or [{"code": "CLASS-01", "chrg_item_lv": "01", "amount": from_fen(0)}]
+    ] or [{"code": "CLASS-01", "chrgitm_lv": "01", "amount": from_fen(0)}]
     data = {
         "person": {
             "psn_no": row["psn_no"],
@@ -139,6 +149,8 @@ def claim_from_row(row: dict[str, Any], ytd: Any = None) -> Claim:
     }
     if ytd is not None:
         data["ytd"] = ytd
+    if row.get("mulaid_balance"):
+        data["mulaid_balance"] = from_fen(row["mulaid_balance"])
     return Claim.model_validate(data)
 
 
@@ -147,7 +159,7 @@ def claim_from_row(row: dict[str, Any], ytd: Any = None) -> Claim:
 
 @dataclass
 class _Params:
-    """One parameter group's values, in fen and ratio × SCALE."""
+    """One parameter group's plan (``plan.build``) in fen and ratio × SCALE."""
 
     error: str | None = None
     pre_rate: int | None = None  # 乙类先行自付 (None: not in the packs)
@@ -159,10 +171,7 @@ class _Params:
     second: tuple[int, tuple[tuple[int, int], ...], int] | None = None  # thr, bands, cap
     acct_scope: bool = False
     acct_full: bool = False
-
-
-class _Missing(Exception):
-    pass
+    warnings: tuple[str, ...] = ()
 
 
 def _scaled(rate: Decimal) -> int:
@@ -172,24 +181,11 @@ def _scaled(rate: Decimal) -> int:
     return int(v)
 
 
-def _bands(bands: list[Band], cut: Decimal = Decimal(0)) -> tuple[tuple[int, int], ...]:
+def _bands(bands, cut: Decimal = Decimal(0)) -> tuple[tuple[int, int], ...]:
     return tuple(
         (INF if b.upto is None else to_fen(b.upto), _scaled(max(b.rate - cut, Decimal(0))))
         for b in bands
     )
-
-
-def _person_key(ins: str, ptype: str, rgroup: str) -> tuple[str, ...]:
-    if ins == EMPLOYEE:
-        return (ptype,)
-    return (rgroup, "all") if rgroup != "all" else ("all",)
-
-
-def _pick(table: dict[str, Any], keys: tuple[str, ...], what: str) -> Any:
-    for k in keys:
-        if k in table:
-            return table[k]
-    raise _Missing(f"政策包未收录{what}（{'/'.join(keys)}）")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -205,91 +201,32 @@ def _group_params(
     filing: str,
     designated: bool,
 ) -> _Params:
-    view = policy.view(admdvs, day)
-    prefix = "employee" if ins == EMPLOYEE else "resident"
-    keys = _person_key(ins, ptype, rgroup)
-    out = _Params()
-
-    def get(name: str):
-        try:
-            return view.get(name)
-        except PolicyError as exc:
-            raise _Missing(str(exc)) from None
-
-    def opt(name: str):
-        return view.optional(name)
-
-    pre = opt("common.items.class_b_preselfpay_rate")
-    out.pre_rate = None if pre is None else _scaled(pre.value)
+    """The group's plan as integer tables (``designated`` is part of the key, not the plan)."""
     try:
-        # deductible
-        if cat == "inpatient":
-            r = None
-            if ptype == "retired" and prefix == "employee":
-                r = opt("employee.inpatient.deductible_retired")
-            r = r or get(f"{prefix}.inpatient.deductible")
-            if level not in r.value:
-                raise _Missing(
-                    f"{r.pack_name}政策包未收录{LEVEL_NAME[level]}医疗机构的住院起付线（{r.name}）"
-                )
-            out.dedc = tuple(to_fen(v) for v in r.value[level])
-            annual = opt(f"{prefix}.inpatient.deductible_is_annual")
-            out.dedc_annual = bool(annual is not None and annual.value)
-        elif cat == "outpatient":
-            r = get(f"{prefix}.outpatient.deductible")
-            out.dedc = (to_fen(_pick(r.value, keys, "门诊统筹起付标准")),)
-            out.dedc_annual = True
-        else:
-            out.dedc = (to_fen(get(f"{prefix}.chronic.deductible").value),)
-            out.dedc_annual = True
-        # pooled fund ratios
-        what = {
-            "inpatient": "住院统筹支付比例",
-            "outpatient": "门诊统筹支付比例",
-            "chronic": "门诊慢特病支付比例",
-        }[cat]
-        name = f"{prefix}.{cat}.fund_ratio"
-        r = get(name)
-        by_level = _pick(r.value, keys, what)
-        if level not in by_level:
-            raise _Missing(
-                f"{r.pack_name}政策包未收录{LEVEL_NAME[level]}医疗机构的{what}（{name}）"
-            )
-        cut = Decimal(0)
-        if filing != "none":
-            red = opt("common.offsite.ratio_reduction")
-            cut = Decimal(0) if red is None else red.value.get(filing, Decimal(0))
-        out.bands = _bands(by_level[level], cut)
-        # caps
-        if cat == "outpatient":
-            cap_r = opt(f"{prefix}.outpatient.annual_cap")
-            if cap_r is not None:
-                out.cap = to_fen(_pick(cap_r.value, keys, "门诊统筹年度限额"))
-        else:
-            cap_r = opt(f"{prefix}.inpatient.annual_cap")
-            if cap_r is not None:
-                out.cap = to_fen(cap_r.value)
-            if cat == "chronic":
-                own = opt(f"{prefix}.chronic.annual_cap")
-                if own is not None:
-                    out.cap_own = to_fen(own.value)
-            # second layer
-            names = (
-                ("resident.serious.threshold", "resident.serious.bands", "resident.serious.cap")
-                if prefix == "resident"
-                else ("employee.large.threshold", "employee.large.bands", "employee.large.cap")
-            )
-            rs = [opt(n) for n in names]
-            if all(x is not None for x in rs):
-                out.second = (to_fen(rs[0].value), _bands(rs[1].value), to_fen(rs[2].value))
-    except _Missing as exc:
-        out.error = str(exc)
-        return out
-    scope = opt("employee.account.pays_inscope_selfpay")
-    full = opt("employee.account.pays_full_ownpay")
-    out.acct_scope = bool(scope is not None and scope.value) and prefix == "employee"
-    out.acct_full = bool(full is not None and full.value) and prefix == "employee"
-    return out
+        p = build(
+            policy.view(admdvs, day),
+            insutype=ins,
+            group=ptype,
+            resident_group=rgroup,
+            category=cat,
+            level=level,
+            filing=filing,
+        )
+    except SettlementError as exc:
+        return _Params(error=str(exc))
+    sec = p.second
+    return _Params(
+        pre_rate=None if p.pre_rate is None else _scaled(p.pre_rate),
+        dedc=tuple(to_fen(v) for v in p.dedc),
+        dedc_annual=p.dedc_annual,
+        bands=_bands(p.bands, p.cut),
+        cap=INF if p.cap is None else to_fen(p.cap),
+        cap_own=INF if p.cap_own is None else to_fen(p.cap_own),
+        second=None if sec is None else (to_fen(sec.threshold), _bands(sec.bands), to_fen(sec.cap)),
+        acct_scope=p.acct_scope,
+        acct_full=p.acct_full,
+        warnings=p.warnings,
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -420,9 +357,7 @@ def settle_table(table: pa.Table, policy: Policy | None = None) -> BatchResult:
     order = key if ordered else np.argsort(key, kind="stable")  # (unused when ordered)
     del key
     npers = len(penc.dictionary)
-    starts, err = _k.persons(order, ordered, pcode, day, npers)
-    if err:
-        raise BatchError("同一参保人的理赔须在同一年度内（年度累计从年初开始）")
+    starts = _k.persons(order, ordered, pcode, npers)
     if "begndate" in table.column_names:
         b = _col(table, "begndate")
         if b.null_count < len(b):
@@ -480,7 +415,12 @@ def settle_table(table: pa.Table, policy: Policy | None = None) -> BatchResult:
             )
         )
     _check_errors(params, uniq, dims, reg_codes, has_b)
-    return _compute(table, order, ordered, penc, starts, gid, params, uniq, dims, a1, a2, a3)
+    mb = _int_col(table, "mulaid_balance")
+    if (mb < 0).any() or (mb >= MAX_AMOUNT).any():
+        raise BatchError("列 mulaid_balance 含负数或过大的金额")
+    return _compute(
+        table, order, ordered, penc, starts, day, gid, params, uniq, dims, a1, a2, a3, mb
+    )
 
 
 def _check_errors(params, uniq, dims, reg_codes, has_b) -> None:
@@ -551,7 +491,7 @@ def _param_tables(params: list[_Params], uniq: np.ndarray, dims) -> tuple[np.nda
     return P, sched, ups, rates, sups, srates
 
 
-def _compute(table, order, ordered, penc, starts, gid, params, uniq, dims, a1, a2, a3):
+def _compute(table, order, ordered, penc, starts, day, gid, params, uniq, dims, a1, a2, a3, mb):
     n = table.num_rows
     npers = len(starts) - 1
     st = np.zeros((len(ACCUMULATORS), npers), dtype=np.int64)
@@ -567,11 +507,14 @@ def _compute(table, order, ordered, penc, starts, gid, params, uniq, dims, a1, a
     computed = [a for a in AMOUNTS if a not in _k.OUT_ZERO]
     out = np.empty((len(computed), n), dtype=np.int64)
     tables = _param_tables(params, uniq, dims)
-    _k.settle(order, ordered, starts, a1, a2, a3, gid, *tables, st, out)
+    _k.settle(order, ordered, starts, day, a1, a2, a3, mb, gid, *tables, st, out)
     cols = dict(zip(computed, (pa.array(v) for v in out), strict=True))
     zero = pa.array(np.zeros(n, dtype=np.int64))
+    texts = pa.array([WARNING_SEP.join(p.warnings) for p in params], pa.string())
+    warnings = pa.DictionaryArray.from_arrays(pa.array(gid, pa.int32()), texts)
     claims = pa.table(
-        [_col(table, "psn_no"), *(cols.get(a, zero) for a in AMOUNTS)], names=["psn_no", *AMOUNTS]
+        [_col(table, "psn_no"), *(cols.get(a, zero) for a in AMOUNTS), warnings],
+        names=["psn_no", *AMOUNTS, "warnings"],
     )
     # persons are numbered by first appearance and the claims sorted by that number
     close = pa.table([penc.dictionary, *(pa.array(v) for v in st)], names=["psn_no", *ACCUMULATORS])
@@ -580,7 +523,11 @@ def _compute(table, order, ordered, penc, starts, gid, params, uniq, dims, a1, a
 
 def _empty(table: pa.Table) -> BatchResult:
     out = pa.table(
-        {"psn_no": pa.array([], pa.string()), **{k: pa.array([], pa.int64()) for k in AMOUNTS}}
+        {
+            "psn_no": pa.array([], pa.string()),
+            **{k: pa.array([], pa.int64()) for k in AMOUNTS},
+            "warnings": pa.array([], pa.dictionary(pa.int32(), pa.string())),
+        }
     )
     close = pa.table(
         {"psn_no": pa.array([], pa.string()), **{k: pa.array([], pa.int64()) for k in ACCUMULATORS}}

@@ -11,7 +11,9 @@ Steps (DESIGN.md, "Settlement"), each adding a trace entry with the pack entries
 6. ``account``    personal account, then a bound relative's account (家庭共济)
 7. ``cash``       the rest is paid in cash
 
-The policy is the insured region's (参保地政策) on the encounter's end date. ``presettle`` is
+Which parameters apply, with which fallback and warning, is decided by ``plan.build`` (shared
+with the batch engine); this module computes from the plan in ``Decimal``. The policy is the
+insured region's (参保地政策) on the encounter's end date. ``presettle`` is
 the same computation (nothing is ever committed here; the accounts layer commits ``settle``).
 """
 
@@ -20,15 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from yibao.money import ZERO, round_fen
-from yibao.policy import regions
-from yibao.policy.resolve import Policy, PolicyView, Resolved, default_policy
-from yibao.policy.schema import Band, PolicyError
-from yibao.rules import offsite
+from yibao.policy.resolve import Policy, PolicyView, default_policy
 from yibao.settlement.bands import banded_pay, first_rate
-from yibao.settlement.codes import EMPLOYEE, FUND_PAY_TYPE, HOSP_LV, MED_TYPE, OFFSITE_FILING
+from yibao.settlement.codes import EMPLOYEE, FUND_PAY_TYPE, MED_TYPE, OFFSITE_FILING
 from yibao.settlement.model import (
     Claim,
     SetlDetail,
@@ -37,34 +35,27 @@ from yibao.settlement.model import (
     TraceStep,
     Ytd,
 )
+from yibao.settlement.plan import (
+    LEVEL_NAME,
+    MISSING_PRE_RATE,
+    SECOND_TITLE,
+    Plan,
+    SettlementError,
+    build,
+    effective_filing,
+)
 
-LEVEL_NAME = {str(k): v for k, v in HOSP_LV.items()}
 RATIO_4 = Decimal("0.0001")
-
-
-class SettlementError(ValueError):
-    """The claim cannot be settled under the packs (e.g. a level the region has no ratio for)."""
 
 
 @dataclass
 class _Ctx:
     claim: Claim
-    view: PolicyView
+    plan: Plan
     trace_on: bool
-    prefix: str  # "employee" | "resident"
     trace: list[TraceStep] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
-    def get(self, name: str) -> Resolved:
-        try:
-            return self.view.get(name)
-        except PolicyError as exc:
-            raise SettlementError(str(exc)) from None
-
-    def optional(self, name: str) -> Resolved | None:
-        return self.view.optional(name)
-
-    def add(self, step: str, title: str, detail: str, used: list[Resolved | None], **amounts):
+    def add(self, step: str, title: str, detail: str, used, **amounts):
         if self.trace_on:
             self.trace.append(
                 TraceStep(
@@ -77,49 +68,36 @@ class _Ctx:
             )
 
 
-def _person_key(claim: Claim) -> tuple[str, ...]:
-    """Keys to look up in ratio tables and by-key amounts, most specific first."""
-    p = claim.person
-    if p.insutype == EMPLOYEE:
-        return (p.psn_type,)
-    return (p.resident_group, "all") if p.resident_group != "all" else ("all",)
-
-
-def _pick(table: dict[str, Any], keys: tuple[str, ...], what: str) -> Any:
-    for k in keys:
-        if k in table:
-            return table[k]
-    raise SettlementError(f"政策包未收录{what}（{'/'.join(keys)}）")
-
-
-def _bands_for(ctx: _Ctx, name: str, what: str) -> tuple[list[Band], Resolved]:
-    r = ctx.get(name)
-    by_level = _pick(r.value, _person_key(ctx.claim), what)
-    level = str(ctx.claim.encounter.hosp_lv)
-    if level not in by_level:
-        raise SettlementError(
-            f"{r.pack_name}政策包未收录{LEVEL_NAME[level]}医疗机构的{what}（{name}）"
-        )
-    return by_level[level], r
+def plan_for(claim: Claim, view: PolicyView) -> Plan:
+    """The parameter plan of ``claim`` (``plan.build`` on the claim's group)."""
+    p, e = claim.person, claim.encounter
+    return build(
+        view,
+        insutype=p.insutype,
+        group=p.group,
+        resident_group=p.resident_group,
+        category=e.category,
+        level=str(e.hosp_lv),
+        filing=effective_filing(p.insuplc_admdvs, e.mdtrtarea_admvs, e.offsite_filing),
+    )
 
 
 # --- step 1: fee lines --------------------------------------------------------------------------
 
 
 def _fees(ctx: _Ctx) -> dict[str, Decimal]:
-    claim = ctx.claim
+    claim, plan = ctx.claim, ctx.plan
     total = fulamt = overlmt = preself = inscp = ZERO
     excluded: list[str] = []
     designated = claim.encounter.designated
-    pre_rate_r = ctx.optional("common.items.class_b_preselfpay_rate")
-    excl_r = ctx.optional("common.coverage.excluded_items")
+    excl_r = plan.excluded_r
     excl = {i.code: i for i in excl_r.value} if excl_r else {}
     excl_names = {i.name: i for i in excl_r.value} if excl_r else {}
     for line in claim.fees:
         amount = line.amount
         total += amount
         item = excl.get(line.code) or (excl_names.get(line.name) if line.name else None)
-        if not designated or line.chrg_item_lv == "03" or item is not None:
+        if not designated or line.chrgitm_lv == "03" or item is not None:
             fulamt += amount
             if item is not None:
                 excluded.append(f"{line.name or line.code}（{item.reason}）")
@@ -128,16 +106,13 @@ def _fees(ctx: _Ctx) -> dict[str, Decimal]:
             over = max(ZERO, amount - round_fen(line.price_limit * line.quantity))
             overlmt += over
             amount -= over
-        if line.chrg_item_lv == "02":
+        if line.chrgitm_lv == "02":
             if line.selfpay_prop is not None:
                 rate = line.selfpay_prop
-            elif pre_rate_r is not None:
-                rate = pre_rate_r.value
+            elif plan.pre_rate is not None:
+                rate = plan.pre_rate
             else:
-                raise SettlementError(
-                    "政策包未收录乙类先行自付比例（common.items.class_b_preselfpay_rate），"
-                    f"请在费用明细 {line.code} 中给出 selfpay_prop"
-                )
+                raise SettlementError(f"{MISSING_PRE_RATE}（费用明细 {line.code}）")
             pre = round_fen(amount * rate)
             preself += pre
             amount -= pre
@@ -150,7 +125,7 @@ def _fees(ctx: _Ctx) -> dict[str, Decimal]:
             "fees",
             "费用分类",
             why + "丙类全自费，超过限价部分自费，乙类先行自付后其余进入政策范围。",
-            [pre_rate_r, excl_r],
+            [plan.pre_rate_r, excl_r],
             medfee_sumamt=total,
             fulamt_ownpay_amt=fulamt,
             overlmt_selfpay=overlmt,
@@ -170,132 +145,82 @@ def _fees(ctx: _Ctx) -> dict[str, Decimal]:
 
 
 def _deductible(ctx: _Ctx, inscp: Decimal) -> Decimal:
-    claim, cat = ctx.claim, ctx.claim.encounter.category
-    ytd = claim.ytd
+    plan, ytd = ctx.plan, ctx.claim.ytd
+    cat = plan.category
     if cat == "inpatient":
-        name = f"{ctx.prefix}.inpatient.deductible"
-        r = None
-        if claim.person.psn_type == "retired" and ctx.prefix == "employee":
-            r = ctx.optional("employee.inpatient.deductible_retired")
-        r = r or ctx.get(name)
-        level = str(claim.encounter.hosp_lv)
-        if level not in r.value:
-            raise SettlementError(
-                f"{r.pack_name}政策包未收录{LEVEL_NAME[level]}医疗机构的住院起付线（{r.name}）"
-            )
-        schedule = r.value[level]
-        nth = ytd.stays + 1
-        line = schedule[min(ytd.stays, len(schedule) - 1)]
-        annual = ctx.optional(f"{ctx.prefix}.inpatient.deductible_is_annual")
-        if annual is not None and annual.value:
+        line = plan.deductible_line(ytd.stays)
+        level = LEVEL_NAME[plan.level]
+        if plan.dedc_annual:
             left = max(ZERO, line - ytd.ip_dedc)
-            detail = f"{LEVEL_NAME[level]}医疗机构住院起付标准{line}元/年，本年已付{ytd.ip_dedc}元"
-            ctx.add("deductible", "起付线按年度计算", "一年只付一次起付线", [annual])
+            detail = f"{level}医疗机构住院起付标准{line}元/年，本年已付{ytd.ip_dedc}元"
+            ctx.add("deductible", "起付线按年度计算", "一年只付一次起付线", [plan.dedc_annual_r])
         else:
             left = line
-            detail = f"{LEVEL_NAME[level]}医疗机构年内第{nth}次住院，起付线{line}元"
+            detail = f"{level}医疗机构年内第{ytd.stays + 1}次住院，起付线{line}元"
     elif cat == "outpatient":
-        r = ctx.get(f"{ctx.prefix}.outpatient.deductible")
-        line = _pick(r.value, _person_key(claim), "门诊统筹起付标准")
+        line = plan.dedc[0]
         left = max(ZERO, line - ytd.op_dedc)
         detail = f"门诊统筹年度起付标准{line}元，本年已付{ytd.op_dedc}元"
     else:
-        r = ctx.get(f"{ctx.prefix}.chronic.deductible")
-        line = r.value
+        line = plan.dedc[0]
         left = max(ZERO, line - ytd.mm_dedc)
         detail = f"门诊慢特病年度起付标准{line}元，本年已付{ytd.mm_dedc}元"
     dedc = min(left, inscp)
-    ctx.add("deductible", "起付线", detail, [r], act_pay_dedc=dedc)
+    ctx.add("deductible", "起付线", detail, [plan.dedc_r], act_pay_dedc=dedc)
     return dedc
 
 
 # --- steps 3-4: pooled fund and its cap ---------------------------------------------------------
 
 
-def _offsite(ctx: _Ctx) -> tuple[str, Decimal, Resolved | None]:
-    enc, person = ctx.claim.encounter, ctx.claim.person
-    same_province = (
-        regions.province_of(enc.mdtrtarea_admvs).admdvs
-        == regions.province_of(person.insuplc_admdvs).admdvs
-    )
-    if same_province:
-        return "none", ZERO, None
-    filing = "unfiled" if enc.offsite_filing == "none" else enc.offsite_filing
-    try:
-        cut = offsite.ratio_reduction(ctx.view, filing)
-    except PolicyError:
-        ctx.warnings.append(
-            f"政策包未收录{OFFSITE_FILING[filing]}的支付比例降幅，本次按参保地比例计算，实际可能更低"
-        )
-        return filing, ZERO, ctx.optional("common.offsite.ratio_reduction")
-    return filing, cut, ctx.optional("common.offsite.ratio_reduction")
-
-
 def _pool(ctx: _Ctx, inscp: Decimal, dedc: Decimal) -> tuple[Decimal, Decimal]:
-    claim, cat = ctx.claim, ctx.claim.encounter.category
-    ytd = claim.ytd
-    what = {
-        "inpatient": "住院统筹支付比例",
-        "outpatient": "门诊统筹支付比例",
-        "chronic": "门诊慢特病支付比例",
-    }[cat]
-    bands, r = _bands_for(ctx, f"{ctx.prefix}.{cat}.fund_ratio", what)
+    plan, ytd = ctx.plan, ctx.claim.ytd
+    cat = plan.category
     start = {"inpatient": ytd.ip_inscp, "outpatient": ytd.op_inscp, "chronic": ytd.mm_inscp}[cat]
-    filing, cut, off_r = _offsite(ctx)
     lo, hi = start + dedc, start + inscp
-    raw = banded_pay(bands, lo, hi, cut)
+    raw = banded_pay(plan.bands, lo, hi, plan.cut)
     if ctx.trace_on:
-        rate = first_rate(bands, lo)
+        rate = first_rate(plan.bands, lo)
         off = ""
-        if filing != "none":
-            off = f"；跨省就医（{OFFSITE_FILING[filing]}），支付比例降低{cut * 100:.0f}个百分点"
+        if plan.filing != "none":
+            off = (
+                f"；跨省就医（{OFFSITE_FILING[plan.filing]}），"
+                f"支付比例降低{plan.cut * 100:.0f}个百分点"
+            )
         ctx.add(
             "pool",
             "统筹基金按比例支付",
             f"政策范围内{inscp}元减起付线{dedc}元，按{rate * 100:.0f}%（分段时按本年累计所在段）"
             f"支付{off}",
-            [r, off_r],
+            [plan.ratio_r, plan.offsite_r],
             pool_base=hi - lo,
             hifp_before_cap=raw,
         )
-    # caps
-    room, used = _cap_room(ctx, cat)
+    room = _cap_room(plan, ytd)
     hifp = raw if room is None else min(raw, room)
     ctx.add(
         "cap",
         "年度最高支付限额",
         ("未收录年度限额，未封顶" if room is None else f"本年剩余可支付额度{room}元")
         + ("，已封顶" if hifp < raw else ""),
-        used,
+        list(plan.cap_used),
         hifp_pay=hifp,
     )
     return hifp, hi - lo
 
 
-def _cap_room(ctx: _Ctx, cat: str) -> tuple[Decimal | None, list[Resolved | None]]:
-    """What the pooled fund may still pay this year (None: no cap recorded, with a warning)."""
-    ytd = ctx.claim.ytd
+def _cap_room(plan: Plan, ytd: Ytd) -> Decimal | None:
+    """What the pooled fund may still pay this year (None: no cap recorded)."""
     rooms: list[Decimal] = []
-    used: list[Resolved | None] = []
-    if cat == "outpatient":
-        cap_r = ctx.optional(f"{ctx.prefix}.outpatient.annual_cap")
-        if cap_r is not None:
-            cap = _pick(cap_r.value, _person_key(ctx.claim), "门诊统筹年度限额")
-            rooms.append(max(ZERO, cap - ytd.op_hifp))
+    if plan.category == "outpatient":
+        if plan.cap is not None:
+            rooms.append(max(ZERO, plan.cap - ytd.op_hifp))
     else:
-        cap_r = ctx.optional(f"{ctx.prefix}.inpatient.annual_cap")
-        if cap_r is not None:
-            rooms.append(max(ZERO, cap_r.value - ytd.hifp_paid))
-        if cat == "chronic":
-            own = ctx.optional(f"{ctx.prefix}.chronic.annual_cap")
-            if own is not None:
-                rooms.append(max(ZERO, own.value - ytd.mm_hifp))
-                used.append(own)
-    used.append(cap_r)
-    if cap_r is None:
-        what = "门诊统筹年度限额" if cat == "outpatient" else "统筹基金年度最高支付限额"
-        ctx.warnings.append(f"政策包未收录{what}，本次结算未按限额封顶")
-    return (min(rooms) if rooms else None), used
+        if plan.cap is not None:
+            rooms.append(max(ZERO, plan.cap - ytd.hifp_paid))
+        if plan.cap_own is not None:
+            rooms.append(max(ZERO, plan.cap_own - ytd.mm_hifp))
+    return min(rooms) if rooms else None
 
 
 # --- step 5: second layer ----------------------------------------------------------------------
@@ -303,56 +228,49 @@ def _cap_room(ctx: _Ctx, cat: str) -> tuple[Decimal | None, list[Resolved | None
 
 def _second(ctx: _Ctx, selfpay: Decimal) -> tuple[Decimal, Decimal]:
     """(hifmi_pay, hifob_pay) on this claim's in-scope self-pay added to the year's base."""
-    claim = ctx.claim
-    if claim.encounter.category == "outpatient" or selfpay <= 0:
+    plan, ytd = ctx.plan, ctx.claim.ytd
+    if plan.category == "outpatient" or selfpay <= 0:
         return ZERO, ZERO
-    ytd = claim.ytd
-    if ctx.prefix == "resident":
-        names = ("resident.serious.threshold", "resident.serious.bands", "resident.serious.cap")
-        paid, title = ytd.hifmi_paid, "居民大病保险"
-    else:
-        names = ("employee.large.threshold", "employee.large.bands", "employee.large.cap")
-        paid, title = ytd.hifob_paid, "职工大额医疗费用补助"
-    rs = [ctx.optional(n) for n in names]
-    if any(r is None for r in rs):
-        ctx.add("second", title, f"本地区政策包未收录{title}参数，不计算", [])
+    title = SECOND_TITLE[plan.prefix]
+    sec = plan.second
+    if sec is None:
+        ctx.add("second", title, f"本地区政策包未收录{title}参数，未计算（见提示）", [])
         return ZERO, ZERO
-    thr, bands, cap = (r.value for r in rs)  # type: ignore[union-attr]
+    paid = ytd.hifmi_paid if plan.prefix == "resident" else ytd.hifob_paid
+    thr = sec.threshold
     lo = max(ytd.serious_base, thr) - thr
     hi = ytd.serious_base + selfpay - thr
-    raw = banded_pay(bands, lo, hi) if hi > lo else ZERO
-    pay = min(raw, max(ZERO, cap - paid))
+    raw = banded_pay(sec.bands, lo, hi) if hi > lo else ZERO
+    pay = min(raw, max(ZERO, sec.cap - paid))
     ctx.add(
         "second",
         title,
         f"本年政策范围内个人负担累计{ytd.serious_base + selfpay}元，超过起付标准{thr}元的部分"
-        f"按比例支付，年度限额{cap}元",
-        rs,
+        f"按比例支付，年度限额{sec.cap}元",
+        list(sec.used),
         pay=pay,
     )
-    return (pay, ZERO) if ctx.prefix == "resident" else (ZERO, pay)
+    return (pay, ZERO) if plan.prefix == "resident" else (ZERO, pay)
 
 
 # --- steps 6-7: personal account and cash -------------------------------------------------------
 
 
 def _account(ctx: _Ctx, psn_part: Decimal, out_of_scope: Decimal) -> tuple[Decimal, Decimal]:
-    claim = ctx.claim
-    full_r = ctx.optional("employee.account.pays_full_ownpay")
-    scope_r = ctx.optional("employee.account.pays_inscope_selfpay")
+    claim, plan = ctx.claim, ctx.plan
     payable = ZERO
-    if scope_r is not None and scope_r.value:
+    if plan.acct_scope:
         payable = psn_part - out_of_scope
-    if full_r is not None and full_r.value:
+    if plan.acct_full:
         payable += out_of_scope
-    own = min(claim.ytd.acct_balance, payable) if ctx.prefix == "employee" else ZERO
+    own = min(claim.ytd.acct_balance, payable) if plan.prefix == "employee" else ZERO
     mulaid = min(claim.mulaid_balance, payable - own)
     ctx.add(
         "account",
         "个人账户支付",
         f"个人负担{psn_part}元中个人账户可支付{payable}元；本人账户余额{claim.ytd.acct_balance}元"
         + (f"，家庭共济账户支付{mulaid}元" if mulaid else ""),
-        [scope_r, full_r],
+        list(plan.acct_used),
         acct_pay=own + mulaid,
         acct_mulaid_pay=mulaid,
     )
@@ -367,8 +285,7 @@ def settle(claim: Claim, policy: Policy | None = None, *, trace: bool = True) ->
     policy = policy or default_policy()
     day: dt.date = claim.encounter.enddate
     admdvs = claim.person.insuplc_admdvs
-    prefix = "employee" if claim.person.insutype == EMPLOYEE else "resident"
-    ctx = _Ctx(claim, policy.view(admdvs, day), trace, prefix)
+    ctx = _Ctx(claim, plan_for(claim, policy.view(admdvs, day)), trace)
 
     f = _fees(ctx)
     inscp = f["inscp_scp_amt"]
@@ -426,7 +343,7 @@ def settle(claim: Claim, policy: Policy | None = None, *, trace: bool = True) ->
         setlinfo=info,
         setldetail=_detail(claim, inscp, hifp, hifmi, hifob),
         trace=ctx.trace,
-        warnings=ctx.warnings,
+        warnings=list(ctx.plan.warnings),
         ytd=claim.ytd.plus(delta),
         ytd_delta=delta,
         policy_date=day,
@@ -461,4 +378,4 @@ def _detail(claim: Claim, inscp: Decimal, hifp, hifmi, hifob) -> list[SetlDetail
     ]
 
 
-__all__ = ["MED_TYPE", "SettlementError", "Ytd", "presettle", "reverse", "settle"]
+__all__ = ["MED_TYPE", "SettlementError", "Ytd", "plan_for", "presettle", "reverse", "settle"]

@@ -53,6 +53,11 @@ class Person(BaseModel):
 
     _region = field_validator("insuplc_admdvs")(classmethod(lambda cls, v: _check_region(v)))
 
+    @property
+    def group(self) -> str:
+        """in_service | retired: the person group employee tables in the packs are keyed by."""
+        return self.psn_type
+
 
 class Encounter(BaseModel):
     model_config = Strict
@@ -91,11 +96,20 @@ class FeeLine(BaseModel):
     model_config = Strict
     code: str = Field(min_length=1)
     name: str = ""
-    chrg_item_lv: Literal["01", "02", "03"]
+    chrgitm_lv: Literal["01", "02", "03"]  # 收费项目等级 01 甲类, 02 乙类, 03 丙类
     amount: Money  # line total (数量 × 单价)
     quantity: Decimal = Field(default=Decimal(1), gt=0)
     price_limit: Money | None = None  # 限价 per unit; above it is 超限价自费
     selfpay_prop: Rate | None = None  # 乙类先行自付比例 for this item (else the pack's)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_name(cls, data: Any) -> Any:
+        # the old name (deprecated) is read as the new one; both at once is an error (extra field)
+        if isinstance(data, dict) and "chrg_item_lv" in data and "chrgitm_lv" not in data:
+            data = dict(data)
+            data["chrgitm_lv"] = data.pop("chrg_item_lv")
+        return data
 
 
 class Ytd(BaseModel):
@@ -116,6 +130,10 @@ class Ytd(BaseModel):
     hifmi_paid: Money = ZERO
     hifob_paid: Money = ZERO
     acct_balance: Money = ZERO  # personal-account balance before this claim
+
+    def new_year(self) -> Ytd:
+        """The accumulators on 1 January: all zero, the account balance carried over."""
+        return Ytd(acct_balance=self.acct_balance)
 
     def plus(self, delta: Ytd | dict[str, Any], sign: int = 1) -> Ytd:
         d = delta if isinstance(delta, dict) else delta.model_dump()

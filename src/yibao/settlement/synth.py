@@ -85,9 +85,9 @@ def _probe_one(
     amt02: bool,
     days: list[dt.date],
 ) -> bool:
-    fees = [{"code": "P1", "chrg_item_lv": "01", "amount": "5000.00"}]
+    fees = [{"code": "P1", "chrgitm_lv": "01", "amount": "5000.00"}]
     if amt02:
-        fees.append({"code": "P2", "chrg_item_lv": "02", "amount": "1000.00"})
+        fees.append({"code": "P2", "chrgitm_lv": "02", "amount": "1000.00"})
     for d in days:
         claim = Claim.model_validate(
             {
