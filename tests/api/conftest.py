@@ -7,8 +7,8 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="fastapi.testclient")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from yibao.api.app import create_app  # noqa: E402
 from yibao.api.auth import KeyStore  # noqa: E402
+from yibao.asgi import create_app  # noqa: E402
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from yibao.api.app import create_app
+from yibao.asgi import create_app
 from yibao.cli.main import app as cli
 
 REFORM = Path(__file__).parents[2] / "examples" / "reform-lasa-deductible.yaml"

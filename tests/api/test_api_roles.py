@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from yibao.accounts.db import upgrade
 from yibao.accounts.idcard import make_id
 from yibao.accounts.service import Accounts
-from yibao.api.app import create_app
 from yibao.api.store import audit_rows
+from yibao.asgi import create_app
 
 ID_NO = make_id("540102", __import__("datetime").date(1985, 4, 3), 17)
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, settings
 
 from yibao.accounts.db import upgrade
 from yibao.accounts.service import Accounts
-from yibao.api.app import create_app
 from yibao.api.auth import KeyStore
+from yibao.asgi import create_app
 
 _tmp = Path(tempfile.mkdtemp(prefix="yibao-st-"))
 _url = f"sqlite:///{_tmp / 'st.db'}"

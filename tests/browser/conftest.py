@@ -33,9 +33,9 @@ def live_app(tmp_path_factory):
 
     from yibao.accounts.db import upgrade
     from yibao.accounts.service import Accounts
-    from yibao.api.app import create_app
     from yibao.api.auth import KeyStore
     from yibao.api.demo import load_demo
+    from yibao.asgi import create_app
 
     tmp = tmp_path_factory.mktemp("web")
     keys = KeyStore(tmp / "keys.json")

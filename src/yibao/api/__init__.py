@@ -1,1 +1,1 @@
-"""HTTP API (FastAPI) and the Chinese web UI. ``create_app`` builds the application."""
+"""HTTP API (FastAPI). ``app.create_api`` builds it; :mod:`yibao.asgi` adds the web pages."""

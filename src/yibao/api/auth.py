@@ -11,11 +11,12 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from yibao.present import mask_id  # noqa: F401  (re-exported; defined once in present)
 
 Role = Literal["public", "hospital", "staff"]
 ROLES: tuple[Role, ...] = ("public", "hospital", "staff")
@@ -94,11 +95,3 @@ class KeyStore:
             if hmac.compare_digest(known, digest):
                 return who
         return None
-
-
-ID_RE = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)")
-
-
-def mask_id(text: str) -> str:
-    """Mask 18-character ID numbers anywhere in ``text``: 540102199001011234 → 5401**********1234."""
-    return ID_RE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)

@@ -1,4 +1,5 @@
-"""Errors as RFC 9457 ``application/problem+json`` with every invalid field named."""
+"""Errors as RFC 9457 ``application/problem+json`` with every invalid field named (the problem
+itself is defined in :mod:`yibao.present`; this module answers it over HTTP)."""
 
 from __future__ import annotations
 
@@ -11,52 +12,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yibao.policy.regions import UnknownRegion
 from yibao.policy.schema import PolicyError
+from yibao.present import PROBLEM_TYPE, Problem, field_errors, problem_body
 
-PROBLEM = "application/problem+json"
-
-
-class Problem(Exception):
-    """An error to answer with a problem document."""
-
-    def __init__(
-        self,
-        status: int,
-        title: str,
-        detail: str = "",
-        errors: list[dict[str, str]] | None = None,
-        **extra: Any,
-    ) -> None:
-        super().__init__(detail or title)
-        self.status, self.title, self.detail = status, title, detail
-        self.errors = errors or []
-        self.extra = extra
+__all__ = ["Problem", "field_errors", "install", "problem_response"]
 
 
 def problem_response(
     status: int, title: str, detail: str = "", errors=None, **extra: Any
 ) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
-    body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
-
-
-def field_errors(errors: list[dict[str, Any]], drop_first: bool = False) -> list[dict[str, str]]:
-    out = []
-    for e in errors:
-        loc = list(e.get("loc", ()))
-        if drop_first and loc and loc[0] in ("body", "query", "path", "header"):
-            loc = loc[1:]
-        out.append(
-            {
-                "field": ".".join(str(p) for p in loc) or "(body)",
-                "problem": str(e.get("msg", "")).removeprefix("Value error, "),
-            }
-        )
-    return out
+    return JSONResponse(
+        problem_body(status, title, detail, errors, **extra),
+        status_code=status,
+        media_type=PROBLEM_TYPE,
+    )
 
 
 def install(app: FastAPI) -> None:

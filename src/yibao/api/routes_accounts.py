@@ -20,6 +20,7 @@ from yibao.api.problems import Problem
 from yibao.api.routes_public import settlement_body
 from yibao.api.store import audit, owner, record_owner
 from yibao.jsonout import json_response_class
+from yibao.present import masked
 from yibao.settlement.engine import SettlementError
 from yibao.settlement.model import Claim
 
@@ -33,16 +34,6 @@ def service(request: Request) -> Any:
     if svc is None:
         raise Problem(503, "账户服务未启用", "此服务实例没有配置数据库")
     return svc
-
-
-def masked(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: masked(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [masked(v) for v in obj]
-    if isinstance(obj, str):
-        return mask_id(obj)
-    return obj
 
 
 def account_call(request: Request, who: Principal, action: str, target: str, fn, *a, **kw):

@@ -8,12 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from yibao.api.checks import MODELS, RULES
 from yibao.api.deps import day_or_today, region_code
-from yibao.api.problems import Problem, field_errors
 from yibao.jsonout import json_response_class
 from yibao.policy import regions
 from yibao.policy.resolve import default_policy
+from yibao.present import CHECK_MODELS as MODELS
+from yibao.present import CHECK_RULES as RULES
+from yibao.present import Problem, field_errors, settlement_output
 from yibao.rules.common import FactError
 from yibao.rules.compare import compare
 from yibao.rules.decision import Cited, Decision
@@ -104,8 +105,7 @@ for _rule in RULES:
     _register_check(_rule)
 
 
-def settlement_body(s) -> dict[str, Any]:
-    return s.output()
+settlement_body = settlement_output  # the one output shape (yibao.present)
 
 
 def presettle_claim(claim: Claim) -> dict[str, Any]:

@@ -7,14 +7,13 @@ import logging
 import typer
 
 from yibao.cli.app import app, console, fail
+from yibao.present import mask_id
 
 
 class MaskIds(logging.Filter):
     """Mask 18-character ID numbers in every log line (access logs included)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from yibao.api.auth import mask_id
-
         record.msg = mask_id(str(record.msg))
         if record.args:
             record.args = tuple(mask_id(a) if isinstance(a, str) else a for a in record.args)
@@ -42,29 +41,14 @@ def serve(
     """启动网页与 HTTP API（默认嵌入式 SQLite；YIBAO_DATABASE_URL 可指定 PostgreSQL）。"""
     import uvicorn
 
-    from yibao.accounts.db import upgrade
-    from yibao.accounts.service import Accounts
-    from yibao.api.app import create_app
-    from yibao.api.auth import KeyStore
+    from yibao.asgi import prepare
 
     try:
-        url = upgrade()
+        application, lines = prepare(demo=demo)
     except Exception as exc:
         fail(f"无法打开或迁移数据库：{exc}")
-    keys = KeyStore()
-    accounts = Accounts()
-    console.print(f"数据库：{url}")
-    if demo:
-        from yibao.api.demo import load_demo
-
-        for line in load_demo(accounts, keys):
-            console.print(line)
+    for line in lines:
+        console.print(line)
     mask_logs()
     console.print(f"[bold green]yibao 已启动：http://{host}:{port}/[/]  （API 文档：/docs）")
-    uvicorn.run(
-        create_app(keys=keys, accounts=accounts),
-        host=host,
-        port=port,
-        log_level="info",
-        log_config=None,
-    )
+    uvicorn.run(application, host=host, port=port, log_level="info", log_config=None)

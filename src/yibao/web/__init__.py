@@ -1,1 +1,29 @@
-"""The Chinese web UI: 问答, 报销计算器, checkers, and the staff account page."""
+"""The Chinese web UI: 问答, 报销计算器, checkers, and the staff desk.
+
+``install(app)`` adds the pages and their static files to an application; the composition
+root (:mod:`yibao.asgi`) calls it.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter
+
+
+def router() -> APIRouter:
+    from yibao.web import calc, checks, desk, routes
+
+    r = APIRouter(include_in_schema=False)
+    for page_router in (routes.router, calc.router, checks.router, desk.router):
+        r.include_router(page_router)
+    return r
+
+
+def install(app: Any) -> None:
+    from fastapi.staticfiles import StaticFiles
+
+    app.include_router(router())
+    static = resources.files("yibao.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")

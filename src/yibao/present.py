@@ -1,0 +1,224 @@
+"""What every face (cli, api, web) shows the same way: masked identity numbers, problem
+documents for refused input, the settlement output shape, and exact-digit JSON.
+
+It sits below the faces and above the layers they call; it has no web framework in it, so
+the CLI can use it as well as the API and the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from yibao.jsonout import dumps
+from yibao.rules import (
+    contribution,
+    coverage,
+    enrollment,
+    family_aid,
+    lifetime,
+    newborn,
+    offsite,
+    transfer,
+    waiting,
+    withdrawal,
+)
+
+__all__ = [
+    "CHECK_MODELS",
+    "CHECK_RULES",
+    "PROBLEM_TYPE",
+    "CheckBase",
+    "Problem",
+    "dumps",
+    "field_errors",
+    "mask_id",
+    "masked",
+    "problem_body",
+    "settlement_output",
+]
+
+# --- masking -------------------------------------------------------------------------------------
+
+ID_RE = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)")
+
+
+def mask_id(text: str) -> str:
+    """Mask 18-character ID numbers anywhere in ``text``: 540102199001011234 → 5401**********1234."""
+    return ID_RE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
+
+
+def masked(obj: Any) -> Any:
+    """The same structure with every ID number inside its strings masked."""
+    if isinstance(obj, dict):
+        return {k: masked(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [masked(v) for v in obj]
+    if isinstance(obj, str):
+        return mask_id(obj)
+    return obj
+
+
+# --- problems ------------------------------------------------------------------------------------
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """Refused input or a refused operation, answered as an RFC 9457 problem document by the API
+    and as a message by the pages and the CLI."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        errors: list[dict[str, str]] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail = status, title, detail
+        self.errors = errors or []
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return problem_body(self.status, self.title, self.detail, self.errors, **self.extra)
+
+    @property
+    def message(self) -> str:
+        """One line for a person: the detail, or the field problems, or the title."""
+        if self.errors:
+            return "；".join(e["problem"] for e in self.errors)
+        return self.detail or self.title
+
+
+def problem_body(
+    status: int,
+    title: str,
+    detail: str = "",
+    errors: list[dict[str, str]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+_LOC_SKIP = ("body", "query", "path", "header", "form")
+
+
+def field_errors(
+    errors: list[dict[str, Any]],
+    drop_first: bool = False,
+    labels: dict[str, str] | None = None,
+) -> list[dict[str, str]]:
+    """pydantic errors → ``[{field, problem}]``. With ``labels`` (field name → Chinese label) the
+    problem text names the field in Chinese, for people; ``field`` keeps the machine name."""
+    out = []
+    for e in errors:
+        loc = list(e.get("loc", ()))
+        if drop_first and loc and loc[0] in _LOC_SKIP:
+            loc = loc[1:]
+        field = ".".join(str(p) for p in loc) or "(body)"
+        problem = str(e.get("msg", "")).removeprefix("Value error, ")
+        if labels is not None:
+            problem = _zh_problem(e, labels.get(str(loc[0]) if loc else "", field))
+        out.append({"field": field, "problem": problem})
+    return out
+
+
+def _zh_problem(e: dict[str, Any], label: str) -> str:
+    """A pydantic error in plain Chinese, naming the field by its label."""
+    kind = str(e.get("type", ""))
+    ctx = e.get("ctx") or {}
+    msg = str(e.get("msg", "")).removeprefix("Value error, ")
+    if kind == "missing":
+        return f"请填写“{label}”"
+    if kind.startswith("date"):
+        return f"“{label}”应为日期，如 2026-03-01"
+    if kind.startswith(("int", "decimal", "float")):
+        if "ge" in ctx or "gt" in ctx:
+            return f"“{label}”不能小于 {ctx.get('ge', ctx.get('gt'))}"
+        if "le" in ctx or "lt" in ctx:
+            return f"“{label}”不能大于 {ctx.get('le', ctx.get('lt'))}"
+        return f"“{label}”应为数字"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"“{label}”不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"“{label}”不能大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind.startswith("bool"):
+        return f"“{label}”请选择“是”或“否”"
+    if kind in ("literal_error", "enum"):
+        return f"“{label}”请从列表中选择"
+    if kind == "extra_forbidden":
+        return f"不认识的填写项“{label}”"
+    if kind == "value_error" and any("\u4e00" <= ch <= "\u9fff" for ch in msg):
+        return msg  # the model's own Chinese message
+    return f"“{label}”填写有误"
+
+
+# --- output shapes -------------------------------------------------------------------------------
+
+
+def settlement_output(settlement: Any) -> dict[str, Any]:
+    """A settlement as every face returns it: the national platform's ``setlinfo`` and
+    ``setldetail``, the trace and the warnings (``Settlement.output``)."""
+    return settlement.output()
+
+
+# --- rule checks: one input model per rule, shared by the API, the pages and the CLI ----------
+
+CHECK_RULES: dict[str, Callable[..., Any]] = {
+    "withdrawal": withdrawal.check_withdrawal,
+    "transfer": transfer.check_transfer,
+    "waiting": waiting.check_waiting,
+    "newborn": newborn.check_newborn,
+    "offsite": offsite.check_offsite,
+    "family-aid": family_aid.check_family_aid,
+    "contribution": contribution.check_contribution,
+    "lifetime": lifetime.check_lifetime,
+    "enrollment": enrollment.check_enrollment,
+    "coverage": coverage.check_coverage,
+}
+
+_TYPES = {"str": str, "bool": bool, "int": int, "dt.date": dt.date, "Decimal": Decimal}
+
+
+def _annotation(text: str) -> Any:
+    """Map a rule parameter's annotation text (``from __future__`` strings) to a type."""
+    parts = [p.strip() for p in text.split("|")]
+    optional = "None" in parts
+    base = [p for p in parts if p != "None"]
+    tp = _TYPES.get(base[0], str) if len(base) == 1 else str
+    return tp | None if optional else tp
+
+
+class CheckBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    region: str = Field(description="地区名称、简称或6位代码，如 拉萨、540100")
+    date: dt.date | None = Field(default=None, description="判定日期，默认今天")
+
+
+def _model(rule: str, fn: Callable[..., Any]) -> type[CheckBase]:
+    fields: dict[str, Any] = {}
+    for name, p in list(inspect.signature(fn).parameters.items())[1:]:
+        tp = _annotation(str(p.annotation))
+        default = ... if p.default is inspect.Parameter.empty else p.default
+        fields[name] = (tp, default)
+    cls_name = "Check" + "".join(w.title() for w in rule.split("-"))
+    return create_model(cls_name, __base__=CheckBase, **fields)
+
+
+CHECK_MODELS: dict[str, type[CheckBase]] = {
+    rule: _model(rule, fn) for rule, fn in CHECK_RULES.items()
+}

@@ -1,0 +1,42 @@
+"""What every page shares: the templates, the page renderer and the small text helpers."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from yibao.policy import regions
+from yibao.policy.display import yuan
+from yibao.rules.family_aid import RELATIONS
+
+templates = Jinja2Templates(directory=str(resources.files("yibao.web") / "templates"))
+
+
+def cite(b: dict[str, Any]) -> str:
+    s = b.get("source") or {}
+    parts = [b.get("pack_name", ""), s.get("title", "")]
+    if s.get("doc_no"):
+        parts.append(f"（{s['doc_no']}）")
+    parts.append(s.get("article", ""))
+    text = " ".join(p for p in parts if p)
+    if s.get("confidence") == "secondary":
+        text += "〔二手来源〕"
+    return text
+
+
+def region_name(admdvs: str) -> str:
+    try:
+        return regions.get(admdvs).name
+    except regions.UnknownRegion:
+        return admdvs
+
+
+templates.env.globals.update(cite=cite, yuan=yuan, region_name=region_name, relation_zh=RELATIONS)
+
+
+def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, ctx, status_code=status)
