@@ -27,7 +27,7 @@ from yibao.rules import (
     withdrawal,
 )
 from yibao.rules.common import FactError
-from yibao.rules.decision import OUTCOME_ZH, Cited, Decision
+from yibao.rules.decision import Cited, Decision
 
 check_app = typer.Typer(
     help="规则判定：提取、转移、等待期、新生儿、异地就医、家庭共济、缴费、年限、参保、不予支付项目",
@@ -85,7 +85,7 @@ def _render(d: Decision, region: dict[str, str]) -> None:
     title = f"{region['name']}（{region['admdvs']}） {d.date} · {d.rule}"
     console.print(
         Panel(
-            f"[bold]{OUTCOME_ZH.get(d.outcome, d.outcome)}[/bold]  [dim]({d.outcome})[/dim]",
+            f"[bold]{d.outcome_zh}[/bold]  [dim]({d.outcome})[/dim]",
             title=title,
         )
     )
@@ -95,6 +95,7 @@ def _render(d: Decision, region: dict[str, str]) -> None:
         ("办理方式", d.next_steps),
         ("后果", d.consequences),
         ("说明", d.notes),
+        ("请注意所用数字", d.caveats),
     ):
         if items:
             console.print(f"[bold]{head}[/bold]")

@@ -7,7 +7,6 @@ from rich.table import Table
 
 from yibao.cli.app import JsonOpt, app, console, fail, parse_date, print_json
 from yibao.policy import regions
-from yibao.policy.display import render
 from yibao.policy.resolve import default_policy
 from yibao.policy.schema import PolicyError
 from yibao.rules.compare import compare as compare_rows
@@ -83,11 +82,10 @@ def policy_show(
         spec = policy.catalogue[r.name]
         src = r.source
         cite = f"{src.title}{'（' + src.doc_no + '）' if src.doc_no else ''} {r.article}"
-        if src.confidence == "secondary":
-            cite += " [二手来源]"
+        cite += {"secondary": " [二手来源]", "derived": " [推算]"}.get(r.evidence, "")
         table.add_row(
             f"{spec.label}\n[dim]{r.name}[/dim]",
-            render(spec.kind, r.value),
+            r.shown() + (f"\n[yellow]{r.caveat}[/yellow]" if r.caveat else ""),
             f"{r.since}起\n{r.pack_name}",
             cite,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from yibao.policy.schema import Band, ExcludedItem
+from yibao.policy.schema import Band, ExcludedItem, ParamSpec
 
 LEVEL_NAMES = {"0": "基层", "1": "一级", "2": "二级", "3": "三级"}
 PERSON_NAMES = {
@@ -117,3 +117,42 @@ def render(kind: str, value: Any) -> str:
 
 def _item(i: ExcludedItem) -> str:
     return f"{i.name}（{i.reason}）"
+
+
+# --- values with their unit, bounds as bounds --------------------------------------------------
+
+# Units that measure a length of time: a ceiling on one reads 最长 (不超过6个月 → 最长6个月).
+TIME_UNITS = ("月", "天", "日", "工作日", "年")
+_COUNT_KINDS = ("count", "count_by_key")
+
+
+def with_unit(spec: ParamSpec, value: Any) -> str:
+    """The rendered value with the catalogue unit where the rendering has none (counts)."""
+    text = render(spec.kind, value)
+    if spec.kind in _COUNT_KINDS and spec.unit:
+        unit = "个月" if spec.unit == "月" and spec.kind == "count" else spec.unit
+        text += unit
+    return text
+
+
+def is_duration(spec: ParamSpec | None) -> bool:
+    return bool(spec and spec.kind in _COUNT_KINDS and spec.unit in TIME_UNITS)
+
+
+def shown(spec: ParamSpec, value: Any, bound: str | None) -> str:
+    """The value for a citizen: a floor as 不低于…, a ceiling as 不超过… (最长… for a time)."""
+    text = with_unit(spec, value)
+    if bound == "floor":
+        return "不低于" + text
+    if bound == "ceiling":
+        return ("最长" if is_duration(spec) else "不超过") + text
+    return text
+
+
+def bound_local(spec: ParamSpec | None, bound: str) -> str:
+    """What a bound means for the local figure, in a clause."""
+    if bound == "floor":
+        return "当地标准可能更高"
+    if is_duration(spec):
+        return "当地规定的期限可能更短"
+    return "当地标准可能更低"

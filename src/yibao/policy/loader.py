@@ -10,7 +10,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from yibao.policy import evidence
 from yibao.policy.schema import Pack, ParamSpec, PolicyError
+
+# The evidence rules (``evidence.pack_problems``: an official value carries a quote stating its
+# figures, a derived one its arithmetic, an official source read off a government site says where)
+# are enforced when the shipped packs load. Off while the packs are being given their quotes;
+# tests/test_policy_evidence.py checks the quotes that exist meanwhile.
+REQUIRE_EVIDENCE = False
 
 try:  # the C loader is several times faster; fall back to pure Python where absent
     _Base = yaml.CSafeLoader
@@ -64,8 +71,17 @@ def parse_pack(text: str, catalogue: dict[str, ParamSpec], path: str = "<text>")
     return pack.validate_against(catalogue)
 
 
-def load_packs(catalogue: dict[str, ParamSpec], directory: Path | None = None) -> dict[str, Pack]:
-    """Every ``packs/*.yaml``, keyed by region code; the file name must start with the code."""
+def load_packs(
+    catalogue: dict[str, ParamSpec],
+    directory: Path | None = None,
+    *,
+    require_evidence: bool | None = None,
+) -> dict[str, Pack]:
+    """Every ``packs/*.yaml``, keyed by region code; the file name must start with the code.
+
+    With ``require_evidence`` (default ``REQUIRE_EVIDENCE``) a pack breaking an evidence rule is
+    rejected with every problem listed."""
+    strict = REQUIRE_EVIDENCE if require_evidence is None else require_evidence
     directory = directory or _package_dir("packs")
     packs: dict[str, Pack] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -74,5 +90,7 @@ def load_packs(catalogue: dict[str, ParamSpec], directory: Path | None = None) -
             raise PolicyError(f"pack {path.name}: file name must start with {pack.admdvs}-")
         if pack.admdvs in packs:
             raise PolicyError(f"pack {path.name}: a second pack for {pack.admdvs}")
+        if strict and (problems := evidence.pack_problems(pack)):
+            raise PolicyError(f"pack {path.name}: " + "; ".join(problems))
         packs[pack.admdvs] = pack
     return packs

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from yibao.policy import regions
+from yibao.policy import display, regions
 from yibao.policy.loader import load_catalogue, load_packs
 from yibao.policy.schema import Pack, ParamSpec, PolicyError, Source, Version
 
@@ -41,6 +41,7 @@ class Resolved:
     derived: str | None = None
     dispute: str | None = None  # set when the version is disputed: why
     bound: str | None = None  # "floor" | "ceiling" when the figure is a bound, not the value
+    spec: ParamSpec | None = None  # the catalogue entry (label, kind, unit)
 
     @property
     def evidence(self) -> str:
@@ -51,12 +52,43 @@ class Resolved:
     def disputed(self) -> bool:
         return self.dispute is not None
 
+    @property
+    def label(self) -> str:
+        return self.spec.label if self.spec else self.name
+
+    def shown(self) -> str:
+        """The value as a citizen reads it, a bound as 不低于/不超过/最长 (e.g. 不低于400元)."""
+        if self.spec is None:
+            return str(self.value)
+        return display.shown(self.spec, self.value, self.bound)
+
+    @property
+    def caveat(self) -> str | None:
+        """What a citizen must be told with this value, in plain Chinese; None when nothing.
+
+        A disputed value: why it is disputed. A bound: that it is the national (or provincial)
+        floor/ceiling and the local figure may differ.
+        """
+        parts: list[str] = []
+        if self.dispute:
+            parts.append(
+                f"“{self.label}”的数字来源存在争议：{self.dispute.rstrip('。')}。"
+                "计算仍按此数字进行，请以当地医保部门的答复为准。"
+            )
+        if self.bound:
+            scope = "全国" if self.pack == NATIONAL else self.pack_name
+            local = display.bound_local(self.spec, self.bound)
+            parts.append(f"“{self.label}”：{scope}规定{self.shown()}，{local}。")
+        return "".join(parts) or None
+
     def cite(self) -> dict[str, Any]:
         """A JSON-ready citation: what a Decision or trace puts in its ``basis``."""
         s = self.source
         return {
             "parameter": self.name,
+            "label": self.label,
             "value": _jsonable(self.value),
+            "shown": self.shown(),
             "pack": self.pack,
             "pack_name": self.pack_name,
             "since": self.since.isoformat(),
@@ -77,6 +109,7 @@ class Resolved:
             "disputed": self.disputed,
             "dispute": self.dispute,
             "bound": self.bound,
+            "caveat": self.caveat,
             "overlay": self.overlay,
         }
 
@@ -148,6 +181,7 @@ class Policy:
                     derived=version.derived,
                     dispute=version.dispute if version.status == "disputed" else None,
                     bound=version.bound,
+                    spec=self.catalogue[name],
                 )
         if earliest is not None:
             raise PolicyError(

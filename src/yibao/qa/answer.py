@@ -15,6 +15,7 @@ from yibao.qa.answers.registry import HANDLERS
 from yibao.qa.intents import INTENTS
 from yibao.qa.render import Reply
 from yibao.qa.understand import Understanding, understand
+from yibao.rules.decision import caveats_of
 
 __all__ = ["answer_understood", "ask"]
 
@@ -67,6 +68,7 @@ def answer_understood(u: Understanding, day: dt.date) -> dict[str, Any]:
         "answer": reply.markdown(),
         "missing": list(reply.missing),
         "basis": _jsonable(reply.basis),
+        "caveats": caveats_of(reply.basis),
     }
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from yibao.policy.display import render
 from yibao.policy.resolve import PolicyView
-from yibao.rules.decision import Decision
+from yibao.rules.decision import Decision, caveats_of
 
 SECTION_TITLES = {
     "reasons": "条件与依据",
@@ -75,6 +74,9 @@ class Reply:
         if self.missing:
             out += ["**还需要您补充（回答后可算得更准）**", ""]
             out += [f"- {x}" for x in self.missing] + [""]
+        caveats = caveats_of(self.basis)  # disputed figures and national bounds used
+        if caveats:
+            out += ["**请注意：所用数字的可靠程度**", ""] + [f"- {x}" for x in caveats] + [""]
         src = sources(self.basis)
         if src:
             out += ["**来源**", ""] + [f"{i}. {s}" for i, s in enumerate(src, 1)] + [""]
@@ -113,9 +115,7 @@ def param_lines(view: PolicyView, names: list[str], reply: Reply) -> list[str]:
         r = view.optional(name)
         if r is None:
             continue
-        spec = view.policy.catalogue[name]
-        unit = spec.unit if spec.kind in ("count", "count_by_key") and spec.unit else ""
-        out.append(f"{spec.label}：{render(spec.kind, r.value)}{unit}")
+        out.append(f"{r.label}：{r.shown()}")  # with its unit; a bound as 不低于/不超过/最长
         reply.cite([r.cite()])
     return out
 

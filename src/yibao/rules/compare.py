@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from yibao.policy.display import render
 from yibao.policy.resolve import PolicyView
 
 # (topic in Chinese, employee parameter, resident parameter)
@@ -61,8 +60,10 @@ def _cell(view: PolicyView, name: str | None, none_text: str) -> Cell:
     r = view.optional(name)
     if r is None:
         return Cell("未收录", None)
-    kind = view.policy.catalogue[name].kind
-    return Cell(render(kind, r.value), r.cite())
+    text = r.shown()  # a bound reads 不低于/不超过
+    if r.disputed:
+        text += "（存在争议）"
+    return Cell(text, r.cite())
 
 
 def compare(view: PolicyView) -> list[Row]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from yibao.policy import regions
 from yibao.policy.resolve import PolicyView, Resolved
@@ -40,6 +40,9 @@ OUTCOME_ZH = {
     "not_recorded": "未收录，无法判断",
 }
 
+# Appended to the outcome label of a Decision that rests on a disputed figure: never a bare 可以.
+DISPUTED_QUALIFIER = "（所依据的数字存在争议，请向当地医保部门核实）"
+
 
 class Decision(BaseModel):
     """A rule's outcome with its reasons, materials, next steps, consequences and basis."""
@@ -55,6 +58,27 @@ class Decision(BaseModel):
     notes: list[str] = Field(default_factory=list)
     facts: dict[str, Any] = Field(default_factory=dict)
     basis: list[dict[str, Any]] = Field(default_factory=list)
+    # What a citizen must be told about the figures used (disputed values, national bounds), in
+    # plain Chinese, one line per figure: collected from ``basis``.
+    caveats: list[str] = Field(default_factory=list)
+    disputed: bool = False  # some figure in the basis is disputed
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def outcome_zh(self) -> str:
+        """The outcome in Chinese, qualified when it rests on a disputed figure."""
+        text = OUTCOME_ZH.get(self.outcome, self.outcome)
+        return text + DISPUTED_QUALIFIER if self.disputed else text
+
+
+def caveats_of(basis: list[dict[str, Any]]) -> list[str]:
+    """The citizen caveats of a list of citations (``Resolved.cite()`` dicts), without repeats."""
+    out: list[str] = []
+    for c in basis:
+        text = c.get("caveat")
+        if text and text not in out:
+            out.append(text)
+    return out
 
 
 class Cited:
@@ -101,12 +125,15 @@ class Cited:
 
     def decision(self, rule: str, outcome: str, **fields: Any) -> Decision:
         notes = list(fields.pop("notes", [])) + self.local_note()
+        basis = self.basis
         return Decision(
             rule=rule,
             outcome=outcome,
             region=self.region,
             date=self.view.day,
             notes=notes,
-            basis=self.basis,
+            basis=basis,
+            caveats=caveats_of(basis),
+            disputed=any(c.get("disputed") for c in basis),
             **fields,
         )

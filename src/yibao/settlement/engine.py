@@ -56,6 +56,11 @@ class _Ctx:
     trace: list[TraceStep] = field(default_factory=list)
 
     def add(self, step: str, title: str, detail: str, used, **amounts):
+        # A disputed or bounded figure is said in the step that used it (the settlement carries
+        # them all: ``Plan.caveats``).
+        notes = [c for r in used if r is not None and (c := r.caveat)]
+        if notes:
+            detail += "（注意：" + "".join(notes) + "）"
         if self.trace_on:
             self.trace.append(
                 TraceStep(
@@ -344,6 +349,7 @@ def settle(claim: Claim, policy: Policy | None = None, *, trace: bool = True) ->
         setldetail=_detail(claim, inscp, hifp, hifmi, hifob),
         trace=ctx.trace,
         warnings=list(ctx.plan.warnings),
+        caveats=list(ctx.plan.caveats),
         ytd=claim.ytd.plus(delta),
         ytd_delta=delta,
         policy_date=day,

@@ -204,6 +204,8 @@ class Settlement(BaseModel):
     setldetail: list[SetlDetail]
     trace: list[TraceStep]
     warnings: list[str] = Field(default_factory=list)  # figures missing from the packs
+    # Figures used that a citizen must be told about (disputed, or a national bound), in Chinese
+    caveats: list[str] = Field(default_factory=list)
     ytd: Ytd  # accumulators after this claim
     ytd_delta: dict[str, Decimal | int]  # what this claim added (a reversal subtracts it)
     policy_date: dt.date
@@ -216,5 +218,6 @@ class Settlement(BaseModel):
             "setldetail": [d.model_dump() for d in self.setldetail],
             "trace": [t.model_dump() for t in self.trace],
             "warnings": list(self.warnings),
+            "caveats": list(self.caveats),
             "ytd": self.ytd.model_dump(),
         }

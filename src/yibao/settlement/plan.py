@@ -85,6 +85,19 @@ class Plan:
     warnings: tuple[str, ...] = field(default=())
 
     @property
+    def caveats(self) -> list[str]:
+        """What a citizen must be told about the figures this plan uses (disputed values,
+        national bounds), in plain Chinese, without repeats (``Resolved.caveat``)."""
+        used = [self.pre_rate_r, self.excluded_r, self.dedc_r, self.dedc_annual_r, self.ratio_r]
+        used += [self.offsite_r, *self.cap_used, *(self.second.used if self.second else ())]
+        used += list(self.acct_used)
+        out: list[str] = []
+        for r in used:
+            if r is not None and (c := r.caveat) and c not in out:
+                out.append(c)
+        return out
+
+    @property
     def dedc_nth(self) -> int:
         return len(self.dedc)
 

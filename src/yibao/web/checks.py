@@ -15,7 +15,7 @@ from yibao.policy.schema import PolicyError
 from yibao.present import CHECK_MODELS as MODELS
 from yibao.present import CHECK_RULES as RULES
 from yibao.rules.common import FactError
-from yibao.rules.decision import OUTCOME_ZH, Cited
+from yibao.rules.decision import Cited
 from yibao.web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -125,6 +125,6 @@ async def check_post(request: Request, rule: str):
         request,
         "check.html",
         d=d.model_dump(),
-        outcome_zh=OUTCOME_ZH.get(d.outcome, d.outcome),
+        outcome_zh=d.outcome_zh,
         **ctx,
     )
