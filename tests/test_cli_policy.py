@@ -39,7 +39,10 @@ def test_policy_show_lasa_has_seed_deductible_with_source():
     assert ded["value"]["3"][0] == 700  # 三级, 1st stay of the year
     assert ded["source"]["confidence"] == "secondary"
     assert ded["source"]["title"].startswith("拉萨医保卡里的钱能取出来吗")
-    assert ded["pack"] == "540100"
+    # 西藏 pools at autonomous-region level: 拉萨 inherits the 西藏 pack, where the seed's
+    # figures are kept as disputed
+    assert ded["pack"] == "540000"
+    assert ded["disputed"] is True
 
 
 def test_policy_show_bad_date_and_group():
@@ -52,9 +55,13 @@ def test_compare_lasa_rows():
     r = run("compare", "--region", "拉萨", "--date", "2025-04-16", "--json")
     assert r.exit_code == 0
     rows = {row["topic"]: row for row in json.loads(r.stdout)["rows"]}
-    # the seed's caps: 90万 employee, 50万 resident
+    # 拉萨 inherits 西藏's caps, both disputed: the seed's 90万 ("在一些地区") for employees and
+    # the aggregator's 6万 for residents (the seed's "某些地区" 50万 is not 西藏's and was dropped)
     cap = rows["统筹基金年度最高支付限额"]
-    assert (cap["employee"]["text"], cap["resident"]["text"]) == ("90万元", "50万元")
+    assert (cap["employee"]["text"], cap["resident"]["text"]) == (
+        "90万元（存在争议）",
+        "6万元（存在争议）",
+    )
     assert rows["住院起付线"]["employee"]["text"].startswith("三级700/500/400/300元")
     # human-readable form renders a table
     assert "职工医保" in run("compare", "--region", "拉萨").stdout
@@ -64,5 +71,5 @@ def test_policy_validate_counts():
     r = run("policy", "validate", "--json")
     assert r.exit_code == 0
     rows = {x["admdvs"]: x for x in json.loads(r.stdout)}
-    assert rows["540100"].get("secondary", 0) >= 4
+    assert rows["540000"].get("secondary", 0) >= 4
     assert rows["000000"].get("official", 0) >= 1
