@@ -115,6 +115,55 @@ def policy_validate(json: bool = JsonOpt):
     console.print(table)
 
 
+@policy_app.command("audit")
+def policy_audit(
+    date: str = typer.Option(None, "--date", "-d", help="日期 YYYY-MM-DD（默认今天）"),
+    markdown: bool = typer.Option(False, "--markdown", help="输出 README 用的 Markdown 表"),
+    json: bool = JsonOpt,
+):
+    """每个政策包的证据情况（官方原文/二手/推算/争议）及结算所缺参数。"""
+    from yibao.policy import audit
+
+    day = parse_date(date)
+    policy = default_policy()
+    audits = audit.audit(policy, day)
+    if json:
+        print_json({"date": day, "packs": [a.to_dict() for a in audits]})
+        return
+    if markdown:
+        print(audit.markdown(audits, day))
+        return
+    table = Table(title=f"政策包证据与覆盖（{day}）", show_lines=True)
+    for col in ("政策包", "官方", "待补原文", "二手", "推算", "争议", "限值"):
+        table.add_column(col)
+    for scheme in audit.SCHEMES.values():
+        table.add_column(scheme[:2] + "缺参数")
+    for a in audits:
+        c = a.counts
+        cells = [
+            "\n".join(
+                short + (f" {len(a.missing[s][k])}" if a.missing[s][k] else " 无")
+                for k, short in (
+                    ("inpatient", "住院"),
+                    ("outpatient", "门诊"),
+                    ("chronic", "慢特病"),
+                )
+            )
+            for s in audit.SCHEMES
+        ]
+        table.add_row(
+            f"{a.admdvs} {a.name}",
+            *(str(c[k]) for k in ("official", "official_unquoted", "secondary", "derived")),
+            str(c["disputed"]),
+            str(c["bound"]),
+            *cells,
+        )
+    console.print(table)
+    console.print(
+        "[dim]缺少的参数名称见 --json 的 missing；缺项按参保地及其上级政策包在该日能否取得判断。[/dim]"
+    )
+
+
 @app.command("compare")
 def compare(
     region: str = typer.Option(..., "--region", "-r", help="地区名称或代码"),

@@ -202,12 +202,13 @@ def evidence_of(v: Version, source: Source) -> str:
     return "derived" if v.derived else source.confidence
 
 
+COUNT_KEYS = ("official", "official_unquoted", "secondary", "derived", "disputed", "bound")
+
+
 def counts(pack: Pack) -> dict[str, int]:
-    """Versions by evidence: official (with quote), official_unquoted, secondary, derived,
-    disputed (disputed versions are also counted under their evidence), bound."""
-    c = dict.fromkeys(
-        ("official", "official_unquoted", "secondary", "derived", "disputed", "bound"), 0
-    )
+    """Versions by evidence: official (with quote), official_unquoted, secondary, derived;
+    and disputed and bound versions (also counted under their evidence)."""
+    c = dict.fromkeys(COUNT_KEYS, 0)
     for versions in pack.parameters.values():
         for v in versions:
             ev = evidence_of(v, pack.sources[v.source])
