@@ -14,7 +14,7 @@ from yibao.settlement.engine import plan_for, settle
 from yibao.settlement.plan import SettlementError, build
 
 # Shipped packs: a resident and an employee inpatient stay in cities with resident ratios.
-CITIES = ("130100", "440100", "330100", "110000")
+CITIES = ("130100", "440100", "330100")  # (北京 resident figures were removed: unsourced)
 
 
 def _row(region: str, insutype: str, amount_fen: int) -> dict:
