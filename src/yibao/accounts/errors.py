@@ -14,3 +14,7 @@ class AccountError(ValueError):
 
 class NotFound(AccountError):
     """The person, account or settlement named does not exist."""
+
+
+class NotOwner(AccountError):
+    """A hospital asked for a settlement that is not its own (or does not exist)."""

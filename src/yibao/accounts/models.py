@@ -9,7 +9,9 @@
   an entry sum to zero; ``ledger_entries.ref`` is unique (a month is credited once);
 * ``family_bindings``: who (an employee's account) may pay for whom (近亲属);
 * ``ytd``: the year-to-date accumulators per person and year (the fields of ``Ytd``);
-* ``settlements`` (unique idempotency key) and ``reversals`` (one per settlement at most).
+* ``settlements`` (idempotency key unique per owner scope; the owning hospital and the actor in
+  the row itself) and ``reversals`` (one per settlement at most);
+* ``audit_log``: the journal of every write, in the transaction of the write.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -191,7 +194,10 @@ class YtdRow(Base):
 class SettlementRow(Base):
     __tablename__ = "settlements"
     setl_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # idempotency keys are namespaced per owner: a hospital's code, '' for the agency
+    scope: Mapped[str] = mapped_column(String(32), server_default="")
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    actor: Mapped[str] = mapped_column(String(96), server_default="")
     claim_sha256: Mapped[str] = mapped_column(String(64))
     psn_no: Mapped[str] = mapped_column(ForeignKey("persons.psn_no"), index=True)
     payer_psn_no: Mapped[str | None] = mapped_column(ForeignKey("persons.psn_no"))
@@ -206,7 +212,10 @@ class SettlementRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="settled")
     result: Mapped[str] = mapped_column(Text)  # the Settlement as JSON (trace included if asked)
     created_at: Mapped[dt.datetime] = _now()
-    __table_args__ = (CheckConstraint("status IN ('settled', 'reversed')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('settled', 'reversed')", name="status"),
+        UniqueConstraint("scope", "idempotency_key"),
+    )
 
 
 class Reversal(Base):
@@ -216,6 +225,19 @@ class Reversal(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = _now()
+
+
+class AuditEntry(Base):
+    """One audited action (the journal): written in the transaction of the change it records."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = _now()
+    actor: Mapped[str] = mapped_column(String(96))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(96))
+    detail: Mapped[str] = mapped_column(Text)
 
 
 T = Base.metadata.tables

@@ -9,7 +9,7 @@ from the engine's pool, skipping SQLAlchemy's statement and result machinery:
   already made under the idempotency key, if any (its snapshot is taken after the lock is granted,
   so it sees every settlement committed before);
 * one statement of data-modifying CTEs writing the entry, its postings, the balance, the
-  accumulators (upsert) and the settlement.
+  accumulators (upsert), the settlement (with its owner scope) and its audit row.
 
 Same rows, same constraints (an overdraft still violates ``ck_ledger_accounts_not_overdrawn``),
 same lock order.
@@ -43,7 +43,7 @@ SELECT p.psn_no,
        e.id AS enr_id, e.insutype, e.admdvs, e.psn_type, e.since,
        a.id AS acct_id, a.balance_fen, y.psn_no AS ytd_psn, {_COLS}
 FROM persons p
-LEFT JOIN settlements s ON s.idempotency_key = %(key)s
+LEFT JOIN settlements s ON s.scope = %(scope)s AND s.idempotency_key = %(key)s
 LEFT JOIN enrolments e ON e.psn_no = p.psn_no AND e.status = 'active'
 LEFT JOIN ledger_accounts a
        ON a.psn_no = p.psn_no AND a.kind = 'personal' AND a.status = 'open'
@@ -80,14 +80,20 @@ WITH e AS (
   INSERT INTO ytd (psn_no, year, {", ".join(YTD_FIELDS)})
   VALUES (%(psn)s, %(year)s, {", ".join(f"%(d_{f})s" for f in YTD_FIELDS)})
   ON CONFLICT (psn_no, year) DO UPDATE SET {_YTD_SET}
+), s AS (
+  INSERT INTO settlements (scope, idempotency_key, actor, claim_sha256, psn_no, payer_psn_no,
+      year, occurred_on, medfee_fen, fund_pay_fen, acct_pay_fen, mulaid_pay_fen, cash_pay_fen,
+      entry_id, status, result)
+  SELECT %(scope)s, %(key)s, %(actor)s, %(digest)s, %(psn)s, %(payer)s, %(year)s, %(day)s,
+         %(medfee_fen)s, %(fund_pay_fen)s, %(acct_pay_fen)s, %(mulaid_pay_fen)s, %(cash_pay_fen)s,
+         e.id, 'settled', %(result)s
+  FROM e
+  RETURNING setl_id
+), au AS (
+  INSERT INTO audit_log (actor, role, action, target, detail)
+  SELECT %(a_actor)s, %(a_role)s, %(a_action)s, CAST(s.setl_id AS text), %(a_detail)s FROM s
 )
-INSERT INTO settlements (idempotency_key, claim_sha256, psn_no, payer_psn_no, year, occurred_on,
-    medfee_fen, fund_pay_fen, acct_pay_fen, mulaid_pay_fen, cash_pay_fen, entry_id, status, result)
-SELECT %(key)s, %(digest)s, %(psn)s, %(payer)s, %(year)s, %(day)s, %(medfee_fen)s,
-       %(fund_pay_fen)s, %(acct_pay_fen)s, %(mulaid_pay_fen)s, %(cash_pay_fen)s, e.id,
-       'settled', %(result)s
-FROM e
-RETURNING setl_id
+SELECT setl_id FROM s
 """
 SYSTEM_ACCOUNT = "SELECT id FROM ledger_accounts WHERE code = %(code)s"
 NEW_SYSTEM_ACCOUNT = """
@@ -106,12 +112,12 @@ class Tx:
         self.pg = pg
         self.wrote = False  # something was written: leaving by an exception must not sync
 
-    def read(self, psn: str, year: int, key: str) -> ReadRow | None:
+    def read(self, psn: str, year: int, scope: str, key: str) -> ReadRow | None:
         """Lock the person, read what a settlement needs: one round trip (None: no such
         person)."""
         pg = self.pg
         lock = pg.execute(LOCK, {"psn": psn})
-        got = pg.execute(READ, {"psn": psn, "year": year, "key": key}).fetchone()
+        got = pg.execute(READ, {"psn": psn, "year": year, "scope": scope, "key": key}).fetchone()
         if lock.fetchone() is None:  # the row read (if any) was not locked: a person added since
             return None
         return None if got is None else ReadRow._make(got)
@@ -173,8 +179,15 @@ def transaction(engine: Any) -> Iterator[Tx]:
         fairy.close()
 
 
-def write(tx: Tx | Any, row: dict[str, Any], lines: list, ytd_delta: dict[str, int]) -> int:
-    """Write entry, postings, balances, accumulators and the settlement, in ``tx`` or on the
+def write(
+    tx: Tx | Any,
+    row: dict[str, Any],
+    lines: list,
+    ytd_delta: dict[str, int],
+    audit: dict[str, str],
+) -> int:
+    """Write entry, postings, balances, accumulators, the settlement and its audit row (the
+    values of ``journal.entry``; its target becomes the new setl_id), in ``tx`` or on the
     psycopg connection of a transaction already begun; returns setl_id."""
     postings = [
         {"account_id": ln.account_id, "kind": ln.kind, "amount_fen": ln.amount_fen}
@@ -187,6 +200,7 @@ def write(tx: Tx | Any, row: dict[str, Any], lines: list, ytd_delta: dict[str, i
         "postings": json.dumps(postings),
         "personal": json.dumps(personal),
         **{f"d_{f}": ytd_delta.get(f, 0) for f in YTD_FIELDS},
+        **{f"a_{k}": v for k, v in audit.items() if k != "target"},
     }
     if isinstance(tx, Tx):
         return tx.write(params)

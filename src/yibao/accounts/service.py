@@ -1,8 +1,9 @@
 """The accounts service: persons, enrolments, monthly credits, family bindings, balances and
 statements, transfers and withdrawals; settlement and reversal live in ``settling``.
 
-Every method is one transaction: it either writes everything or nothing, and a refusal is an
-``AccountError`` whose message (Chinese) names the field at fault.
+Every method is one transaction: it either writes everything or nothing — its audit row
+(``journal``) included — and a refusal is an ``AccountError`` whose message (Chinese) names the
+field at fault. Writes take ``by=`` (who acts; default the service's ``actor``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
-from yibao.accounts import settling
+from yibao.accounts import fields, journal, settling
 from yibao.accounts.db import make_engine
 from yibao.accounts.errors import AccountError, NotFound
-from yibao.accounts.idcard import IdNumberError, parse_id
+from yibao.accounts.idcard import IdNumberError, mask_id, parse_id
 from yibao.accounts.ledger import (
     ACCOUNTS,
     BINDINGS,
@@ -71,32 +72,41 @@ def _rule_error(exc: Exception) -> AccountError:
 class Accounts(settling.SettlingMixin):
     """The accounts of one database. ``policy`` defaults to the shipped packs."""
 
-    def __init__(self, engine: Engine | str | None = None, policy: Policy | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine | str | None = None,
+        policy: Policy | None = None,
+        actor: journal.ActorLike | None = None,
+    ) -> None:
         self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
         self.policy = policy or default_policy()
         self.system = SystemAccounts()
+        self.actor = actor or journal.local_actor()
 
     def today(self) -> dt.date:
         return dt.date.today()
 
+    def note(
+        self, by: journal.ActorLike | None, action: str, target: str, detail: Any = None
+    ) -> None:
+        """Journal an action that writes nothing else (a read of personal data)."""
+        with self.engine.begin() as conn:
+            journal.record(conn, by or self.actor, action, target, detail)
+
     # --- persons and enrolments ---------------------------------------------------------------
 
-    def open_person(
+    def _person_row(
         self,
         psn_no: str,
         name: str,
         id_no: str,
-        *,
-        sex: str | None = None,
-        birth_date: dt.date | None = None,
+        sex: str | None,
+        birth_date: dt.date | None,
     ) -> dict[str, Any]:
-        psn_no = (psn_no or "").strip()
-        if not psn_no or len(psn_no) > 32:
-            raise AccountError("psn_no", "人员编号不能为空，且不超过32个字符")
-        if not (name or "").strip():
-            raise AccountError("name", "姓名不能为空")
+        psn_no = fields.psn_no(psn_no)
+        name = fields.text("name", name, 64, what="姓名")
         try:
-            idn = parse_id(id_no or "")
+            idn = parse_id(id_no if isinstance(id_no, str) else "", self.today())
         except IdNumberError as exc:
             raise AccountError("id_no", str(exc)) from None
         if sex is not None and sex not in ("1", "2"):
@@ -107,19 +117,65 @@ class Accounts(settling.SettlingMixin):
             raise AccountError(
                 "birth_date", f"出生日期 {birth_date} 与身份证号码（{idn.birth_date}）不一致"
             )
-        row = dict(
-            psn_no=psn_no,
-            name=name.strip(),
-            id_no=idn.number,
-            sex=idn.sex,
-            birth_date=idn.birth_date,
+        return dict(
+            psn_no=psn_no, name=name, id_no=idn.number, sex=idn.sex, birth_date=idn.birth_date
         )
-        with self.engine.begin() as conn:
-            if conn.execute(select(PERSONS.c.psn_no).where(PERSONS.c.psn_no == psn_no)).first():
-                raise AccountError("psn_no", f"人员编号 {psn_no} 已登记")
-            if conn.execute(select(PERSONS.c.psn_no).where(PERSONS.c.id_no == idn.number)).first():
-                raise AccountError("id_no", f"身份证号码 {idn.number} 已登记")
+
+    def _insert_person(self, conn, row: dict[str, Any]) -> None:
+        masked = mask_id(row["id_no"])
+        if conn.execute(select(PERSONS.c.psn_no).where(PERSONS.c.psn_no == row["psn_no"])).first():
+            raise AccountError("psn_no", f"人员编号 {row['psn_no']} 已登记")
+        if conn.execute(select(PERSONS.c.psn_no).where(PERSONS.c.id_no == row["id_no"])).first():
+            raise AccountError("id_no", f"身份证号码 {masked} 已登记")
+        try:
             conn.execute(PERSONS.insert().values(**row))
+        except IntegrityError:  # registered meanwhile by a concurrent request
+            raise AccountError(
+                "id_no", f"人员编号 {row['psn_no']} 或身份证号码 {masked} 已登记"
+            ) from None
+
+    def _enrolment(
+        self, insutype: str, region: str, psn_type: str, since: dt.date | None, born: dt.date | None
+    ) -> dict[str, Any]:
+        if insutype not in INSUTYPES:
+            raise AccountError("insutype", f"险种应为 310（职工）或 390（居民），收到 {insutype!r}")
+        if psn_type not in PSN_TYPES:
+            raise AccountError("psn_type", f"人员类别应为 in_service 或 retired，收到 {psn_type!r}")
+        admdvs = region_code(region)
+        since = since or self.today()
+        if born is not None and since < born:
+            raise AccountError("since", f"参保日期 {since} 早于出生日期 {born}")
+        if since > self.today() + dt.timedelta(days=366):
+            raise AccountError("since", f"参保日期 {since} 晚于一年以后，不合理")
+        return {"insutype": insutype, "admdvs": admdvs, "psn_type": psn_type, "since": since}
+
+    def _insert_enrolment(self, conn, psn_no: str, e: dict[str, Any]) -> None:
+        q = select(ENROLMENTS.c.id).where(
+            ENROLMENTS.c.psn_no == psn_no, ENROLMENTS.c.status == "active"
+        )
+        if conn.execute(q).first():
+            raise AccountError("psn_no", f"参保人 {psn_no} 已有有效的参保登记，不能重复参保")
+        conn.execute(
+            ENROLMENTS.insert().values(psn_no=psn_no, **e, status="active", contribution_months=0)
+        )
+        if e["insutype"] == "310":
+            open_personal_account(conn, psn_no, e["admdvs"], e["since"])
+
+    def open_person(
+        self,
+        psn_no: str,
+        name: str,
+        id_no: str,
+        *,
+        sex: str | None = None,
+        birth_date: dt.date | None = None,
+        by: journal.ActorLike | None = None,
+    ) -> dict[str, Any]:
+        """Register a person (no enrolment)."""
+        row = self._person_row(psn_no, name, id_no, sex, birth_date)
+        with self.engine.begin() as conn:
+            self._insert_person(conn, row)
+            journal.record(conn, by or self.actor, "person.open", row["psn_no"], row)
         return row
 
     def enrol(
@@ -130,41 +186,21 @@ class Accounts(settling.SettlingMixin):
         *,
         psn_type: str = "in_service",
         since: dt.date | None = None,
+        by: journal.ActorLike | None = None,
     ) -> dict[str, Any]:
         """Register an enrolment; an employee (310) gets a personal account in the region."""
-        if insutype not in INSUTYPES:
-            raise AccountError("insutype", f"险种应为 310（职工）或 390（居民），收到 {insutype!r}")
-        if psn_type not in PSN_TYPES:
-            raise AccountError("psn_type", f"人员类别应为 in_service 或 retired，收到 {psn_type!r}")
-        admdvs = region_code(region)
-        since = since or self.today()
+        psn_no = fields.psn_no(psn_no)
+        e = self._enrolment(insutype, region, psn_type, since, None)
         with self.engine.begin() as conn:
-            lock_persons(conn, [psn_no])
-            q = select(ENROLMENTS.c.id).where(
-                ENROLMENTS.c.psn_no == psn_no, ENROLMENTS.c.status == "active"
-            )
-            if conn.execute(q).first():
-                raise AccountError("psn_no", f"参保人 {psn_no} 已有有效的参保登记，不能重复参保")
-            conn.execute(
-                ENROLMENTS.insert().values(
-                    psn_no=psn_no,
-                    insutype=insutype,
-                    admdvs=admdvs,
-                    psn_type=psn_type,
-                    since=since,
-                    status="active",
-                    contribution_months=0,
+            person = lock_persons(conn, [psn_no])[psn_no]
+            if e["since"] < person.birth_date:
+                raise AccountError(
+                    "since", f"参保日期 {e['since']} 早于出生日期 {person.birth_date}"
                 )
-            )
-            if insutype == "310":
-                open_personal_account(conn, psn_no, admdvs, since)
-        return {
-            "psn_no": psn_no,
-            "insutype": insutype,
-            "admdvs": admdvs,
-            "psn_type": psn_type,
-            "since": since,
-        }
+            self._insert_enrolment(conn, psn_no, e)
+            out = {"psn_no": psn_no, **e}
+            journal.record(conn, by or self.actor, "account.enrol", psn_no, out)
+        return out
 
     def open(
         self,
@@ -178,24 +214,35 @@ class Accounts(settling.SettlingMixin):
         since: dt.date | None = None,
         sex: str | None = None,
         birth_date: dt.date | None = None,
+        by: journal.ActorLike | None = None,
     ) -> dict[str, Any]:
-        """Register a person and enrol them (two steps; the CLI's ``account open``)."""
-        if insutype not in INSUTYPES:
-            raise AccountError("insutype", f"险种应为 310（职工）或 390（居民），收到 {insutype!r}")
-        if psn_type not in PSN_TYPES:
-            raise AccountError("psn_type", f"人员类别应为 in_service 或 retired，收到 {psn_type!r}")
-        region_code(region)
-        person = self.open_person(psn_no, name, id_no, sex=sex, birth_date=birth_date)
-        return {**person, **self.enrol(psn_no, insutype, region, psn_type=psn_type, since=since)}
+        """Register a person and enrol them, in one transaction (the CLI's ``account open``):
+        both or neither."""
+        row = self._person_row(psn_no, name, id_no, sex, birth_date)
+        e = self._enrolment(insutype, region, psn_type, since, row["birth_date"])
+        with self.engine.begin() as conn:
+            self._insert_person(conn, row)
+            self._insert_enrolment(conn, row["psn_no"], e)
+            out = {**row, **e}
+            journal.record(conn, by or self.actor, "account.open", row["psn_no"], out)
+        return out
 
     # --- monthly credit -----------------------------------------------------------------------
 
     def credit_month(
-        self, psn_no: str, month: dt.date, *, base: Decimal | str | None = None
+        self,
+        psn_no: str,
+        month: dt.date,
+        *,
+        base: Decimal | str | None = None,
+        by: journal.ActorLike | None = None,
     ) -> dict[str, Any]:
         """Credit one month to the personal account: in service base × the pack's rate
         (rules.contribution), retired the city's fixed monthly credit. A month is credited once."""
         first = month.replace(day=1)
+        psn_no = fields.psn_no(psn_no)
+        if first > self.today():
+            raise AccountError("month", f"{first:%Y-%m} 尚未到来，不能提前划入")
         with self.engine.begin() as conn:
             lock_persons(conn, [psn_no])
             enr = active_enrolment(conn, psn_no)
@@ -240,20 +287,31 @@ class Accounts(settling.SettlingMixin):
                     .where(ENROLMENTS.c.id == enr.id)
                     .values(contribution_months=ENROLMENTS.c.contribution_months + 1)
                 )
-        return {
-            "psn_no": psn_no,
-            "month": f"{first:%Y-%m}",
-            "amount": amount,
-            "balance": from_fen(acct.balance_fen + fen),
-        }
+            out = {
+                "psn_no": psn_no,
+                "month": f"{first:%Y-%m}",
+                "amount": amount,
+                "balance": from_fen(acct.balance_fen + fen),
+            }
+            journal.record(conn, by or self.actor, "account.credit", psn_no, out)
+        return out
 
     # --- family bindings ----------------------------------------------------------------------
 
     def bind(
-        self, payer: str, beneficiary: str, relation: str, *, day: dt.date | None = None
+        self,
+        payer: str,
+        beneficiary: str,
+        relation: str,
+        *,
+        day: dt.date | None = None,
+        by: journal.ActorLike | None = None,
     ) -> dict[str, Any]:
         """Bind ``beneficiary`` (the payer's ``relation``) to the payer's personal account."""
         day = day or self.today()
+        payer = fields.psn_no(payer, "payer")
+        beneficiary = fields.psn_no(beneficiary, "beneficiary")
+        relation = fields.text("relation", relation, 32, what="关系")
         if payer == beneficiary:
             raise AccountError("beneficiary", "不能为本人绑定家庭共济")
         with self.engine.begin() as conn:
@@ -296,16 +354,27 @@ class Accounts(settling.SettlingMixin):
                     active=True,
                 )
             )
-        return {
-            "payer": payer,
-            "beneficiary": beneficiary,
-            "relation": code,
-            "relation_name": RELATIONS[code],
-            "since": day,
-        }
+            out = {
+                "payer": payer,
+                "beneficiary": beneficiary,
+                "relation": code,
+                "relation_name": RELATIONS[code],
+                "since": day,
+            }
+            journal.record(conn, by or self.actor, "account.bind", payer, out)
+        return out
 
-    def unbind(self, payer: str, beneficiary: str, *, day: dt.date | None = None) -> dict:
+    def unbind(
+        self,
+        payer: str,
+        beneficiary: str,
+        *,
+        day: dt.date | None = None,
+        by: journal.ActorLike | None = None,
+    ) -> dict:
         day = day or self.today()
+        payer = fields.psn_no(payer, "payer")
+        beneficiary = fields.psn_no(beneficiary, "beneficiary")
         with self.engine.begin() as conn:
             lock_persons(conn, [payer, beneficiary])
             n = conn.execute(
@@ -319,7 +388,9 @@ class Accounts(settling.SettlingMixin):
             ).rowcount
             if n == 0:
                 raise AccountError("beneficiary", f"{beneficiary} 没有绑定到 {payer} 的家庭共济")
-        return {"payer": payer, "beneficiary": beneficiary, "until": day}
+            out = {"payer": payer, "beneficiary": beneficiary, "until": day}
+            journal.record(conn, by or self.actor, "account.unbind", payer, out)
+        return out
 
     def bindings(self, psn_no: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -417,11 +488,13 @@ class Accounts(settling.SettlingMixin):
         *,
         day: dt.date | None = None,
         destination_has_account: bool = True,
+        by: journal.ActorLike | None = None,
     ) -> dict[str, Any]:
         """医保关系转移接续 to ``to_region`` following the packs (rules.transfer): the enrolment
         and its months move, the account balance moves (transfer_out / transfer_in), family
         bindings end."""
         day = day or self.today()
+        psn_no = fields.psn_no(psn_no)
         dest = region_code(to_region, "to_region")
         with self.engine.begin() as conn:
             lock_persons(conn, [psn_no])
@@ -473,15 +546,17 @@ class Accounts(settling.SettlingMixin):
                 )
                 close_account(conn, old.id, day)
             ended = _end_bindings(conn, psn_no, day)
-        return {
-            "psn_no": psn_no,
-            "from": enr.admdvs,
-            "to": dest,
-            "moved": from_fen(moved),
-            "bindings_ended": ended,
-            "reasons": d.reasons,
-            "next_steps": d.next_steps,
-        }
+            out = {
+                "psn_no": psn_no,
+                "from": enr.admdvs,
+                "to": dest,
+                "moved": from_fen(moved),
+                "bindings_ended": ended,
+                "reasons": d.reasons,
+                "next_steps": d.next_steps,
+            }
+            journal.record(conn, by or self.actor, "account.transfer", psn_no, out)
+        return out
 
     def withdraw(
         self,
@@ -490,12 +565,16 @@ class Accounts(settling.SettlingMixin):
         materials: list[str],
         *,
         day: dt.date | None = None,
+        by: journal.ActorLike | None = None,
         **facts: Any,
     ) -> dict[str, Any]:
         """个人账户余额提取 (or inheritance on death): rules.withdrawal decides; when it is not
         allowed, or a required material is missing, nothing is written. Otherwise the balance is
         paid out, the account closed, the enrolment ended and family bindings released."""
         day = day or self.today()
+        psn_no = fields.psn_no(psn_no)
+        reason = fields.text("reason", reason, 64, what="提取原因")
+        materials = [fields.text("materials", m, 64, what="材料") for m in materials]
         with self.engine.begin() as conn:
             lock_persons(conn, [psn_no])
             enr = active_enrolment(conn, psn_no)
@@ -533,16 +612,18 @@ class Accounts(settling.SettlingMixin):
                 .values(status="closed", until=day)
             )
             ended = _end_bindings(conn, psn_no, day)
-        return {
-            "psn_no": psn_no,
-            "reason": code,
-            "kind": kind,
-            "amount": from_fen(amount),
-            "account_closed": True,
-            "bindings_ended": ended,
-            "reasons": d.reasons,
-            "consequences": d.consequences,
-        }
+            out = {
+                "psn_no": psn_no,
+                "reason": code,
+                "kind": kind,
+                "amount": from_fen(amount),
+                "account_closed": True,
+                "bindings_ended": ended,
+                "reasons": d.reasons,
+                "consequences": d.consequences,
+            }
+            journal.record(conn, by or self.actor, "account.withdraw", psn_no, out)
+        return out
 
 
 def ytd_from_row(row: Any, balance_fen: int = 0) -> Ytd:

@@ -5,6 +5,12 @@ and a plain account payment (定点药店购药).
 the balances, runs the engine and writes the settlement, its ledger entry and the new
 accumulators in the same transaction. The idempotency key is looked up under the lock, so a
 retry — even a concurrent one — returns the first result and writes nothing.
+
+Idempotency keys are namespaced per owner (``journal.scope_of``: a hospital's code, '' for the
+agency): one hospital's key never finds, blocks or reveals another's settlement. The owner and
+the audit row are written in the settlement's own transaction. The stored result is validated
+before anything is written, so a settlement whose totals leave the money range is refused, not
+committed and then unreadable.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, Row, select, update
 from sqlalchemy.exc import IntegrityError
 
-from yibao.accounts import pgfast
-from yibao.accounts.errors import AccountError, NotFound
+from yibao.accounts import fields, journal, pgfast
+from yibao.accounts.errors import AccountError, NotFound, NotOwner
 from yibao.accounts.ledger import (
     ACCOUNTS,
     BINDINGS,
@@ -74,14 +81,20 @@ class _Books:
 
 
 def _key_conflict(exc: Exception) -> bool:
-    """A unique violation on the idempotency key (or the entry's ``setl:`` ref): the same key was
-    committed meanwhile by a settlement of another patient; retrying replays it."""
+    """A unique violation on the idempotency key (or the entry's ``setl`` ref): the same key was
+    committed meanwhile by a settlement of another patient; retrying replays it. Recognised by
+    the constraint's name (PostgreSQL) or SQLite's message, never by text in the failing row."""
     if isinstance(exc, IntegrityError):
         exc = exc.orig
     elif not pgfast.is_integrity_error(exc):
         return False
+    diag = getattr(exc, "diag", None)
+    if diag is not None:
+        return diag.constraint_name in ("uq_settlements_scope", "uq_ledger_entries_ref")
     text = str(exc)
-    return any(w in text for w in ("idempotency_key", "ledger_entries.ref", "setl:"))
+    return text.startswith("UNIQUE constraint failed") and (
+        "settlements.idempotency_key" in text or "ledger_entries.ref" in text
+    )
 
 
 def claim_digest(claim: Claim, payer: str | None) -> str:
@@ -108,29 +121,41 @@ class SettlingMixin:
     # --- settle -------------------------------------------------------------------------------
 
     def settle(
-        self, claim: Claim, idempotency_key: str, *, payer: str | None = None, trace: bool = True
+        self,
+        claim: Claim,
+        idempotency_key: str,
+        *,
+        payer: str | None = None,
+        trace: bool = True,
+        by: journal.ActorLike | None = None,
     ) -> Settled:
-        key = (idempotency_key or "").strip()
-        if not key or len(key) > 128:
-            raise AccountError("idempotency_key", "幂等键不能为空，且不超过128个字符")
+        """Settle ``claim`` under ``idempotency_key`` in the namespace of ``by`` (default: this
+        service's actor); a retry by the same owner returns the first result."""
+        key = fields.text("idempotency_key", idempotency_key or "", 128, what="幂等键")
+        fields.psn_no(claim.person.psn_no, "person.psn_no")
+        if payer is not None:
+            payer = fields.psn_no(payer, "payer")
+        by = by or self.actor
         digest = claim_digest(claim, payer)
         fast = payer is None and self.engine.dialect.name == "postgresql"
         for _ in range(3):
             try:
                 if fast:
-                    return self._settle_fast(claim, key, digest, trace)
+                    return self._settle_fast(claim, key, digest, trace, by)
                 with self.engine.begin() as conn:
-                    return self._settle(conn, claim, key, digest, payer, trace)
+                    return self._settle(conn, claim, key, digest, payer, trace, by)
             except Exception as exc:  # the same key committed meanwhile by another patient
                 if not _key_conflict(exc):
                     raise
         raise AccountError("idempotency_key", f"幂等键 {key} 冲突，请重试")  # pragma: no cover
 
-    def _settle_fast(self, claim: Claim, key: str, digest: str, trace: bool) -> Settled:
+    def _settle_fast(
+        self, claim: Claim, key: str, digest: str, trace: bool, by: journal.ActorLike
+    ) -> Settled:
         """PostgreSQL, no family aid: ``pgfast`` on the driver connection, three round trips."""
         psn = claim.person.psn_no
         with pgfast.transaction(self.engine) as tx:
-            row = tx.read(psn, claim.encounter.enddate.year, key)
+            row = tx.read(psn, claim.encounter.enddate.year, journal.scope_of(by), key)
             if row is None:
                 raise AccountError(
                     "person.psn_no", f"参保人 {psn} 不存在（请先用 yibao account open 登记）"
@@ -138,28 +163,32 @@ class SettlingMixin:
             if row.key_setl is not None:
                 return _replay(pgfast.replayed(row), digest)
             books = _fast_books(row, claim)
-            s = self._run(books.claim(claim), trace)
-            setl_id = self._write_settlement(tx, claim, key, digest, None, books, s)
-        if s.trace:  # return what a retry will return: the stored form (basis values as JSON)
-            s = Settlement.model_validate_json(s.model_dump_json())
+            s, stored = _checked(self._run(books.claim(claim), trace))
+            setl_id = self._write_settlement(tx, claim, key, digest, None, books, s, stored, by)
         return Settled(setl_id, key, s, False)
 
     def _settle(
-        self, conn: Connection, claim: Claim, key: str, digest: str, payer: str | None, trace: bool
+        self,
+        conn: Connection,
+        claim: Claim,
+        key: str,
+        digest: str,
+        payer: str | None,
+        trace: bool,
+        by: journal.ActorLike,
     ) -> Settled:
         psn = claim.person.psn_no
         lock_persons(conn, [psn] + ([payer] if payer else []), "person.psn_no")
-        first_id = conn.execute(
-            select(SETTLEMENTS.c.setl_id).where(SETTLEMENTS.c.idempotency_key == key)
-        ).scalar()
-        if first_id is not None:
-            first = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == first_id))
-            return _replay(first.one(), digest)
+        first = conn.execute(
+            select(SETTLEMENTS).where(
+                SETTLEMENTS.c.scope == journal.scope_of(by), SETTLEMENTS.c.idempotency_key == key
+            )
+        ).first()
+        if first is not None:
+            return _replay(first, digest)
         books = self._books(conn, claim, payer)
-        s = self._run(books.claim(claim), trace)
-        setl_id = self._write_settlement(conn, claim, key, digest, payer, books, s)
-        if s.trace:  # return what a retry will return: the stored form (basis values as JSON)
-            s = Settlement.model_validate_json(s.model_dump_json())
+        s, stored = _checked(self._run(books.claim(claim), trace))
+        setl_id = self._write_settlement(conn, claim, key, digest, payer, books, s, stored, by)
         return Settled(setl_id, key, s, False)
 
     def _run(self, claim: Claim, trace: bool) -> Settlement:
@@ -206,6 +235,8 @@ class SettlingMixin:
         payer: str | None,
         books: _Books,
         s: Settlement,
+        stored: str,
+        by: journal.ActorLike,
     ) -> int:
         info = s.setlinfo
         mulaid = to_fen(info.acct_mulaid_pay)
@@ -221,9 +252,15 @@ class SettlingMixin:
                 Line(self.system.id(conn, "medical", admdvs), "counter", own + mulaid, False)
             )
         day = claim.encounter.enddate
-        ref, memo = f"setl:{key}", f"结算 {claim.person.psn_no}"
+        scope = journal.scope_of(by)
+        # the agency's keys keep their historical ref; a hospital's are prefixed by its code
+        ref = f"setl@{scope}:{key}" if scope else f"setl:{key}"
+        memo = f"结算 {claim.person.psn_no}"
+        note = {"psn_no": claim.person.psn_no, "idempotency_key": key}
         row = dict(
             key=key,
+            scope=scope,
+            actor=by.name[:96],
             digest=digest,
             psn=claim.person.psn_no,
             payer=payer,
@@ -234,13 +271,18 @@ class SettlingMixin:
             acct_pay_fen=to_fen(info.acct_pay),
             mulaid_pay_fen=mulaid,
             cash_pay_fen=to_fen(info.psn_cash_pay),
-            result=s.model_dump_json(),
+            result=stored,
         )
         if isinstance(conn, pgfast.Tx) or conn.dialect.name == "postgresql":
             tx = conn if isinstance(conn, pgfast.Tx) else conn.connection.driver_connection
             try:
+                audit = journal.entry(by, "settlement.settle", "", note)
                 return pgfast.write(
-                    tx, {**row, "ref": ref, "memo": memo}, lines, _delta_fen(s.ytd_delta, 1)
+                    tx,
+                    {**row, "ref": ref, "memo": memo},
+                    lines,
+                    _delta_fen(s.ytd_delta, 1),
+                    audit,
                 )
             except Exception as exc:
                 if pgfast.is_integrity_error(exc) and "not_overdrawn" in str(exc):
@@ -251,6 +293,8 @@ class SettlingMixin:
             SETTLEMENTS.insert()
             .values(
                 idempotency_key=key,
+                scope=scope,
+                actor=row["actor"],
                 claim_sha256=digest,
                 psn_no=row["psn"],
                 payer_psn_no=payer,
@@ -273,18 +317,29 @@ class SettlingMixin:
             .returning(SETTLEMENTS.c.setl_id)
         ).scalar_one()
         _apply_ytd(conn, claim.person.psn_no, books.year, s.ytd_delta, +1, books.ytd_row is None)
+        journal.record(conn, by, "settlement.settle", str(setl_id), note)
         return setl_id
 
     # --- reverse ------------------------------------------------------------------------------
 
     def reverse(
-        self, setl_id: int, *, reason: str = "", day: dt.date | None = None
+        self,
+        setl_id: int,
+        *,
+        reason: str = "",
+        day: dt.date | None = None,
+        by: journal.ActorLike | None = None,
     ) -> dict[str, Any]:
-        """结算撤销: undo the settlement's postings and accumulators exactly; only once."""
+        """结算撤销: undo the settlement's postings and accumulators exactly; only once. A
+        hospital (``by``) may reverse only the settlements it owns."""
+        reason = fields.text("reason", reason or "", 200, required=False, what="撤销原因")
+        by = by or self.actor
         with self.engine.begin() as conn:
             row = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == setl_id)).first()
             if row is None:
                 raise NotFound("setl_id", f"结算 {setl_id} 不存在")
+            if by.role == "hospital" and row.scope != journal.scope_of(by):
+                raise NotOwner("setl_id", "医院只能查看或撤销本机构的结算")
             lock_persons(conn, [row.psn_no] + ([row.payer_psn_no] if row.payer_psn_no else []))
             row = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == setl_id)).first()
             if row.status == "reversed":
@@ -323,21 +378,33 @@ class SettlingMixin:
                 .values(status="reversed")
             )
             _apply_ytd(conn, row.psn_no, row.year, s.ytd_delta, -1, False)
-        return {
-            "setl_id": setl_id,
-            "psn_no": row.psn_no,
-            "restored_acct": from_fen(row.acct_pay_fen),
-            "restored_ytd": {k: -v for k, v in s.ytd_delta.items() if k != "acct_balance"},
-        }
+            out = {
+                "setl_id": setl_id,
+                "psn_no": row.psn_no,
+                "restored_acct": from_fen(row.acct_pay_fen),
+                "restored_ytd": {k: -v for k, v in s.ytd_delta.items() if k != "acct_balance"},
+            }
+            journal.record(conn, by, "settlement.reverse", str(setl_id), out)
+        return out
 
-    def settlement(self, setl_id: int) -> dict[str, Any]:
-        with self.engine.connect() as conn:
+    def settlement(
+        self, setl_id: int, *, by: journal.ActorLike | None = None, audit_as: str = ""
+    ) -> dict[str, Any]:
+        """The stored settlement. A hospital (``by``) sees only its own (any other id, existing
+        or not, is ``NotOwner``: no existence oracle); ``audit_as`` journals the read."""
+        with self.engine.begin() as conn:
             row = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == setl_id)).first()
-        if row is None:
-            raise NotFound("setl_id", f"结算 {setl_id} 不存在")
+            hospital = by is not None and by.role == "hospital"
+            if hospital and (row is None or row.scope != journal.scope_of(by)):
+                raise NotOwner("setl_id", "医院只能查看或撤销本机构的结算")
+            if row is None:
+                raise NotFound("setl_id", f"结算 {setl_id} 不存在")
+            if audit_as:
+                journal.record(conn, by or self.actor, audit_as, str(setl_id))
         return {
             "setl_id": row.setl_id,
             "idempotency_key": row.idempotency_key,
+            "owner": row.scope or None,
             "status": row.status,
             "settlement": Settlement.model_validate_json(row.result),
         }
@@ -352,6 +419,7 @@ class SettlingMixin:
         *,
         payer: str | None = None,
         day: dt.date | None = None,
+        by: journal.ActorLike | None = None,
     ) -> dict[str, Any]:
         """Pay ``amount`` from the personal account (or a bound relative's): 定点药店购药. Refused,
         writing nothing, when the balance is short or the payer is not bound."""
@@ -394,12 +462,14 @@ class SettlingMixin:
                 ],
                 memo="定点药店购药",
             )
-        return {
-            "psn_no": psn_no,
-            "payer": payer,
-            "amount": from_fen(fen),
-            "balance": from_fen(acct.balance_fen - fen),
-        }
+            out = {
+                "psn_no": psn_no,
+                "payer": payer,
+                "amount": from_fen(fen),
+                "balance": from_fen(acct.balance_fen - fen),
+            }
+            journal.record(conn, by or self.actor, "account.pay", psn_no, {**out, "key": key})
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +519,19 @@ def _delta_fen(delta: dict[str, Any], sign: int) -> dict[str, int]:
         if v:
             out[f] = sign * (int(v) if f == "stays" else to_fen(Decimal(v)))
     return out
+
+
+def _checked(s: Settlement) -> tuple[Settlement, str]:
+    """The settlement in its stored form (what a retry returns) and its JSON, validated before
+    anything is written: totals or year accumulators beyond the money range refuse the claim."""
+    stored = s.model_dump_json()
+    try:
+        return Settlement.model_validate_json(stored), stored
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors()[0].get("loc", ())) or "claim"
+        raise AccountError(
+            "claim.fees", f"结算金额或年度累计超出可记账范围（{where}），请核对费用金额"
+        ) from None
 
 
 def _replay(row: Row, digest: str) -> Settled:

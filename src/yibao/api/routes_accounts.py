@@ -1,7 +1,9 @@
 """Writes that need a key: accounts (agency staff) and committed settlements (hospitals, staff).
 
-Every write is recorded in the audit log (who, what, when); ID numbers are masked in every
-response. A hospital may read or reverse only the settlements it made.
+Every write is recorded in the audit log (who, what, when) by the accounts service, in the
+write's own transaction; reads of personal data are audited too. ID numbers are masked in every
+response. A hospital may read or reverse only the settlements it made; its idempotency keys are
+its own namespace.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from yibao.accounts.errors import AccountError, NotFound
+from yibao.accounts.errors import AccountError, NotFound, NotOwner
 from yibao.api.auth import Principal, mask_id
 from yibao.api.deps import HospitalOrStaff, Staff
 from yibao.api.problems import Problem
 from yibao.api.routes_public import settlement_body
-from yibao.api.store import audit, owner, record_owner
+from yibao.api.store import owner
 from yibao.jsonout import json_response_class
 from yibao.present import masked
 from yibao.settlement.engine import SettlementError
@@ -37,10 +39,15 @@ def service(request: Request) -> Any:
 
 
 def account_call(request: Request, who: Principal, action: str, target: str, fn, *a, **kw):
-    """Run a service call; map its refusals to problems; audit it when it wrote."""
-    svc = service(request)
+    """Run a service call; map its refusals to problems. A call with an ``action`` is a write:
+    the service journals it as ``who`` in its own transaction."""
+    service(request)
+    if action:
+        kw["by"] = who
     try:
-        result = fn(*a, **kw)
+        return fn(*a, **kw)
+    except NotOwner as exc:
+        raise Problem(403, "无权操作", exc.message) from None
     except NotFound as exc:
         raise Problem(
             404, "未找到", exc.message, [{"field": exc.field, "problem": exc.message}]
@@ -54,8 +61,12 @@ def account_call(request: Request, who: Principal, action: str, target: str, fn,
         ) from None
     except SettlementError as exc:
         raise Problem(422, "无法结算", str(exc)) from None
-    if action:
-        audit(svc.engine, who, action, target, result if isinstance(result, dict) else None)
+
+
+def read_audited(request: Request, who: Principal, action: str, target: str, fn, *a, **kw):
+    """A read of personal data: answered, then journalled (who read whose data)."""
+    result = account_call(request, who, "", target, fn, *a, **kw)
+    service(request).note(who, action, target)
     return result
 
 
@@ -143,7 +154,7 @@ def unbind(psn_no: str, beneficiary: str, request: Request, who: Staff):
 @router.get("/accounts/{psn_no}", tags=["accounts"], summary="个人账户余额与绑定")
 def balance(psn_no: str, request: Request, who: Staff):
     svc = service(request)
-    bal = account_call(request, who, "", psn_no, svc.balance, psn_no)
+    bal = read_audited(request, who, "account.read", psn_no, svc.balance, psn_no)
     binds = account_call(request, who, "", psn_no, svc.bindings, psn_no)
     return masked({**bal, "bindings": binds})
 
@@ -151,7 +162,9 @@ def balance(psn_no: str, request: Request, who: Staff):
 @router.get("/accounts/{psn_no}/statement", tags=["accounts"], summary="账户流水")
 def statement(psn_no: str, start: dt.date, end: dt.date, request: Request, who: Staff):
     svc = service(request)
-    return masked(account_call(request, who, "", psn_no, svc.statement, psn_no, start, end))
+    return masked(
+        read_audited(request, who, "account.statement", psn_no, svc.statement, psn_no, start, end)
+    )
 
 
 class TransferBody(BaseModel):
@@ -212,19 +225,10 @@ class SettleBody(BaseModel):
 def commit_settlement(
     request: Request, who: Principal, claim: Claim, key: str, payer: str | None
 ) -> dict[str, Any]:
+    """Settle under the caller's own key namespace; the settlement, its owner and its audit row
+    commit together, and a retry by the owner returns the original."""
     svc = service(request)
-    done = account_call(request, who, "", key, svc.settle, claim, key, payer=payer)
-    if not done.replayed:
-        record_owner(svc.engine, done.setl_id, who)
-        audit(
-            svc.engine,
-            who,
-            "settlement.settle",
-            str(done.setl_id),
-            {"psn_no": claim.person.psn_no, "idempotency_key": key},
-        )
-    elif who.role == "hospital" and owner(svc.engine, done.setl_id) != who.hospital:
-        raise Problem(403, "无权操作", "该幂等键属于其他机构的结算")
+    done = account_call(request, who, "settlement.settle", key, svc.settle, claim, key, payer=payer)
     return {"setl_id": done.setl_id, "replayed": done.replayed, **settlement_body(done.settlement)}
 
 
@@ -247,8 +251,10 @@ def _owned(request: Request, who: Principal, setl_id: int) -> Any:
 
 @router.get("/settlements/{setl_id}", tags=["settlement"], summary="查看结算")
 def get_settlement(setl_id: SetlId, request: Request, who: HospitalOrStaff):
-    svc = _owned(request, who, setl_id)
-    row = account_call(request, who, "", str(setl_id), svc.settlement, setl_id)
+    svc = service(request)
+    row = account_call(
+        request, who, "", str(setl_id), svc.settlement, setl_id, by=who, audit_as="settlement.read"
+    )
     return {
         "setl_id": row["setl_id"],
         "status": row["status"],
@@ -278,8 +284,10 @@ def reverse(
 def settlement_fhir(setl_id: SetlId, request: Request, who: HospitalOrStaff):
     from yibao.settlement.fhir import claim_response
 
-    svc = _owned(request, who, setl_id)
-    row = account_call(request, who, "", str(setl_id), svc.settlement, setl_id)
+    svc = service(request)
+    row = account_call(
+        request, who, "", str(setl_id), svc.settlement, setl_id, by=who, audit_as="settlement.fhir"
+    )
     return claim_response(row["settlement"], str(setl_id))
 
 

@@ -19,6 +19,10 @@ def run() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     try:
         with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # batch migrations rebuild tables (copy, drop, rename): with foreign keys enforced
+                # the drop of a referenced table fails; the PRAGMA only works outside a transaction
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
             _migrate(conn)
     finally:
         engine.dispose()
