@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from yibao.accounts.idcard import mask_id
 from yibao.jsonout import dumps
 from yibao.rules import (
     contribution,
@@ -46,12 +46,7 @@ __all__ = [
 
 # --- masking -------------------------------------------------------------------------------------
 
-ID_RE = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)")
-
-
-def mask_id(text: str) -> str:
-    """Mask 18-character ID numbers anywhere in ``text``: 540102199001011234 → 5401**********1234."""
-    return ID_RE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
+# one definition, with the ID numbers themselves (accounts.idcard); the journal masks with it too
 
 
 def masked(obj: Any) -> Any:
