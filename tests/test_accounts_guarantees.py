@@ -165,6 +165,18 @@ def busy_settle(url: str, tag: str) -> None:
             acc.reverse(acc.settle(c, f"busy{tag}-r{i}", trace=False).setl_id)
 
 
+def wait_for_settlement(acc: Accounts, key: str, proc, timeout: float = 60) -> None:
+    """Until the child has committed ``key`` (its start-up time depends on the machine's load)."""
+    deadline = time.monotonic() + timeout
+    q = select(SETTLEMENTS.c.setl_id).where(SETTLEMENTS.c.idempotency_key == key)
+    while True:
+        with acc.engine.connect() as conn:
+            if conn.execute(q).first() is not None:
+                return
+        assert time.monotonic() < deadline and proc.is_alive(), f"{key} never settled"
+        time.sleep(0.05)
+
+
 def test_sigkill_mid_transaction_leaves_consistent_books(pg_url, tmp_path):
     setup_family(pg_url)
     acc = Accounts(pg_url)
