@@ -29,7 +29,7 @@ def prepare(demo: bool = False) -> tuple[FastAPI, list[str]]:
     from yibao.accounts.service import Accounts
 
     url = upgrade()
-    keys = KeyStore()
+    keys = KeyStore(demo=demo)  # demo keys are valid only while serving the demo
     accounts = Accounts()
     lines = [f"数据库：{url}"]
     if demo:

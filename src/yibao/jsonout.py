@@ -1,22 +1,19 @@
 """JSON output with exact decimals: ``Decimal`` amounts become JSON numbers with their digits
-(``700.00``), never passing through float. Used by the CLI and the HTTP API."""
+(``700.00``), never passing through float. Used by the CLI and the HTTP API.
+
+The encoder is simplejson's (``use_decimal``), which writes a Decimal's own digits: no string
+marker is rewritten afterwards, so no user string can turn into a bare token in the output.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from decimal import Decimal
 from typing import Any
 
-_NUM = "\u0000num:"
-_NUM_RE = re.compile(r'"\\u0000num:(-?[0-9.E+-]+)"')
+import simplejson
 
 
 def _default(o: Any) -> Any:
-    if isinstance(o, Decimal):
-        # Emitted as a JSON number with its exact digits (e.g. 700.00), never via float.
-        return f"{_NUM}{o}"
     if isinstance(o, dt.date):
         return o.isoformat()
     if hasattr(o, "model_dump"):
@@ -26,19 +23,15 @@ def _default(o: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def _prepare(obj: Any) -> Any:
-    """Replace Decimals anywhere in plain containers by markers (json skips ``default`` for them
-    only when they are not natively serialisable, which Decimals are not)."""
-    if isinstance(obj, dict):
-        return {k: _prepare(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_prepare(v) for v in obj]
-    return obj
-
-
 def dumps(obj: Any, indent: int | None = None) -> str:
-    text = json.dumps(_prepare(obj), ensure_ascii=False, default=_default, indent=indent)
-    return _NUM_RE.sub(lambda m: m.group(1), text)
+    return simplejson.dumps(
+        obj,
+        ensure_ascii=False,
+        default=_default,
+        indent=indent,
+        use_decimal=True,
+        namedtuple_as_object=False,
+    )
 
 
 def json_response_class():

@@ -23,7 +23,8 @@ def money(value: object) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
     if not d.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
-    if abs(d) >= LIMIT:
+    if d and d.adjusted() >= 12:  # |d| ≥ 10^12, decided from the exponent (no arithmetic that
+        # could overflow the context on 1e999999999)
         raise ValueError(f"amount out of range (≥ 10^12 yuan): {value!r}")
     return d.quantize(FEN, rounding=ROUND_HALF_UP)
 

@@ -16,6 +16,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 ENV = "YIBAO_DATABASE_URL"
+# PostgreSQL: give up connecting after CONNECT_TIMEOUT seconds, on a statement after
+# YIBAO_DB_STATEMENT_TIMEOUT_MS, on a lock after LOCK_TIMEOUT_MS; wait POOL_TIMEOUT seconds at
+# most for a pooled connection. A stalled or stopped database is then an error the API answers
+# with 503, not a request that hangs.
+CONNECT_TIMEOUT = 5
+STATEMENT_TIMEOUT_MS = int(os.environ.get("YIBAO_DB_STATEMENT_TIMEOUT_MS", "30000"))
+LOCK_TIMEOUT_MS = 20000
+POOL_TIMEOUT = 10
 
 
 def default_url() -> str:
@@ -44,12 +52,32 @@ def make_engine(url: str | None = None, **kw) -> Engine:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(u.database))
         engine = create_engine(url, connect_args={"timeout": 60}, **kw)
         _sqlite_setup(engine)
         return engine
     kw.setdefault("pool_pre_ping", False)
-    return create_engine(url, **kw)
+    kw.setdefault("pool_size", 10)
+    kw.setdefault("max_overflow", 5)
+    kw.setdefault("pool_timeout", POOL_TIMEOUT)
+    options = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS} "
+        "-c idle_in_transaction_session_timeout=60000"
+    )
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT, "options": options}
+    return create_engine(url, connect_args=connect_args, **kw)
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (it holds ID numbers); an existing
+    file that others may read is made private too. SQLite gives its -wal and -shm files the
+    database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    st = path.stat()
+    if st.st_mode & 0o077 and st.st_uid == os.getuid():
+        path.chmod(0o600)
 
 
 def _sqlite_setup(engine: Engine) -> None:

@@ -136,6 +136,10 @@ class SettlingMixin:
         if payer is not None:
             payer = fields.psn_no(payer, "payer")
         by = by or self.actor
+        if claim.encounter.enddate > self.today() + dt.timedelta(days=1):
+            raise AccountError(
+                "encounter.enddate", f"结束日期 {claim.encounter.enddate} 晚于今天，不能结算记账"
+            )
         digest = claim_digest(claim, payer)
         fast = payer is None and self.engine.dialect.name == "postgresql"
         for _ in range(3):

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from yibao import __version__
-from yibao.api import problems
+from yibao.api import limits, problems
 from yibao.api.auth import KeyStore
 
 DOCS_ASSETS = "/static-docs"
@@ -31,6 +31,7 @@ def create_api(keys: KeyStore | None = None, accounts: Any = None) -> FastAPI:
     app.state.keys = keys or KeyStore()
     app.state.accounts = accounts
     problems.install(app)
+    limits.install(app)
     app.include_router(routes_public.router)
     app.include_router(routes_accounts.router)
     app.include_router(routes_accounts.fhir_router)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,11 +51,18 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-class KeyStore:
-    """Hashed API keys in a small JSON file."""
+HOSPITAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,26}$")  # namespaces idempotency keys
 
-    def __init__(self, path: Path | None = None) -> None:
+
+class KeyStore:
+    """Hashed API keys in a small JSON file, readable by its owner only (0600).
+
+    Keys made for the demo (``demo=True``) are marked so; they are valid only in a store opened
+    with ``demo=True`` (``yibao serve --demo``), never in a plain ``yibao serve``."""
+
+    def __init__(self, path: Path | None = None, *, demo: bool = False) -> None:
         self.path = path or default_keys_path()
+        self.demo = demo
         self._keys: dict[str, Principal] = {}
         self.reload()
 
@@ -62,27 +70,41 @@ class KeyStore:
         self._keys = {}
         if self.path.exists():
             for row in json.loads(self.path.read_text(encoding="utf-8")):
+                if row.get("demo") and not self.demo:
+                    continue
                 self._keys[row["sha256"]] = Principal(row["name"], row["role"], row.get("hospital"))
 
     def add(
-        self, name: str, role: Role, hospital: str | None = None, *, replace: bool = False
+        self,
+        name: str,
+        role: Role,
+        hospital: str | None = None,
+        *,
+        replace: bool = False,
+        demo: bool = False,
     ) -> str:
         """Create a key; return the plain token (never stored). ``replace`` drops earlier keys
         of the same name first (the demo rotates its keys on every start)."""
         if role not in ("hospital", "staff"):
             raise ValueError(f"role must be hospital or staff, not {role!r}")
-        if role == "hospital" and not hospital:
-            raise ValueError("a hospital key needs the institution code (hospital)")
+        if role == "hospital" and not (hospital and HOSPITAL_CODE.match(hospital)):
+            raise ValueError(
+                "a hospital key needs the institution code (hospital): 1–26 letters, digits, _ or -"
+            )
         token = "yb_" + secrets.token_urlsafe(24)
         rows = []
         if self.path.exists():
             rows = json.loads(self.path.read_text(encoding="utf-8"))
         if replace:
             rows = [r for r in rows if r["name"] != name]
-        rows.append({"name": name, "role": role, "hospital": hospital, "sha256": _digest(token)})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        row = {"name": name, "role": role, "hospital": hospital, "sha256": _digest(token)}
+        rows.append({**row, "demo": True} if demo else row)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(rows, ensure_ascii=False, indent=1))
+        tmp.chmod(0o600)  # an old .tmp left with another mode
         tmp.replace(self.path)
         self.reload()
         return token

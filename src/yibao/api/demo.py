@@ -58,8 +58,8 @@ def load_demo(accounts: Any, keys: KeyStore, today: dt.date | None = None) -> It
             accounts.bind(payer, beneficiary, relation, day=since)
         _demo_settlement(accounts, today)
         yield f"已载入演示数据：{created} 位参保人（拉萨、北京），家庭共济绑定 {len(BINDINGS)} 组。"
-    staff = keys.add("演示经办员", "staff", replace=True)
-    hospital = keys.add("演示医院", "hospital", hospital="H54010001", replace=True)
+    staff = keys.add("演示经办员", "staff", replace=True, demo=True)
+    hospital = keys.add("演示医院", "hospital", hospital="H54010001", replace=True, demo=True)
     yield f"经办人员密钥（网页“账户”登录用）：{staff}"
     yield f"医院密钥（X-API-Key）：{hospital}"
 

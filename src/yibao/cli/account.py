@@ -16,6 +16,7 @@ from rich.table import Table
 
 from yibao.cli.app import JsonOpt, app, console, fail, print_json
 from yibao.cli.settle import load_claim, read_json, settlement_json, show_settlement
+from yibao.present import mask_id, masked
 
 db_app = typer.Typer(help="账户数据库（YIBAO_DATABASE_URL，默认用户数据目录下的 SQLite 文件）")
 account_app = typer.Typer(
@@ -38,10 +39,13 @@ def _call(as_json: bool, fn: Callable[[], R]) -> R:
     try:
         return fn()
     except AccountError as exc:
-        fail(str(exc), as_json=as_json, field=exc.field)
+        fail(mask_id(str(exc)), as_json=as_json, field=exc.field)
     except DBAPIError as exc:
         first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        fail(f"数据库不可用或尚未初始化（请先运行 yibao db upgrade）：{first}", as_json=as_json)
+        fail(
+            f"数据库不可用或尚未初始化（请先运行 yibao db upgrade）：{mask_id(first)}",
+            as_json=as_json,
+        )
 
 
 def _date(value: str | None, field: str, as_json: bool) -> dt.date:
@@ -60,6 +64,7 @@ def _accounts(as_json: bool):
 
 
 def _show(data: dict[str, Any], as_json: bool, title: str) -> None:
+    data = masked(data)  # ID numbers never printed in full
     if as_json:
         print_json(data)
         return

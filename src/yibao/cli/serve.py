@@ -11,13 +11,29 @@ from yibao.present import mask_id
 
 
 class MaskIds(logging.Filter):
-    """Mask 18-character ID numbers in every log line (access logs included)."""
+    """Mask 18-character ID numbers in every log line (access logs included), in its message,
+    its arguments, and its traceback: SQLAlchemy puts bound parameters in exception messages
+    and PostgreSQL the offending key (``DETAIL: Key (id_no)=(…)``)."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = mask_id(str(record.msg))
-        if record.args:
-            record.args = tuple(mask_id(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.args, dict):
+            record.args = {k: _masked_arg(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_masked_arg(a) for a in record.args)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_id(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_id(record.stack_info)
         return True
+
+
+def _masked_arg(a: object) -> object:
+    return a if isinstance(a, int | float) else mask_id(str(a))
 
 
 def mask_logs() -> None:

@@ -98,7 +98,7 @@ class FeeLine(BaseModel):
     name: str = ""
     chrgitm_lv: Literal["01", "02", "03"]  # 收费项目等级 01 甲类, 02 乙类, 03 丙类
     amount: Money  # line total (数量 × 单价)
-    quantity: Decimal = Field(default=Decimal(1), gt=0)
+    quantity: Decimal = Field(default=Decimal(1), gt=0, lt=10**9, allow_inf_nan=False)
     price_limit: Money | None = None  # 限价 per unit; above it is 超限价自费
     selfpay_prop: Rate | None = None  # 乙类先行自付比例 for this item (else the pack's)
 
