@@ -55,7 +55,7 @@ def test_transfer_within_province_and_no_account():
     assert any("省内不划转余额" in r for r in d.reasons)
     n = check_transfer(view(HANGZHOU), SHANGHAI, destination_has_account=False)
     assert n.facts["scenario"] == "no_account_at_destination"
-    assert any("withdrawal" in c for c in n.consequences)
+    assert any("个人账户余额能否提取" in c for c in n.consequences)
 
 
 def test_transfer_same_pool_not_needed_and_gap():
@@ -200,9 +200,11 @@ def test_newborn_late_rules_per_region():
 
 
 def test_newborn_not_enrolled_deadline_and_materials():
-    d = check_newborn(view(LASA), D(2025, 1, 1))
+    # asked on 2025-02-01: born 2025-01-01 + 90 days = 2025-04-01, 59 days left
+    d = check_newborn(view(LASA, D(2025, 2, 1)), D(2025, 1, 1))
     assert d.outcome == "enrol_by"
     assert d.facts["deadline"] == "2025-04-01"
+    assert d.facts["days_left"] == 59
     assert d.materials == ["出生医学证明", "户口簿"]
     with pytest.raises(FactError):
         check_newborn(view(LASA), D(2025, 1, 1), D(2024, 12, 31))

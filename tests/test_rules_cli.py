@@ -136,3 +136,42 @@ def test_smoke_default_policy(rule, outcomes, call, region):
         assert b["parameter"] in policy.catalogue and b["source"]["title"]
     if d.outcome not in ("local",):
         assert d.basis or d.notes
+
+
+# --- review 2026-12 D3–D5: the decisions the review found wrong ------------------------------
+
+
+def test_newborn_past_deadline_is_overdue():
+    # born 2026-03-01 + 90 days = deadline 2026-05-30; asked 2026-12-01: 185 days overdue
+    r = run("newborn", "-r", "揭阳", "--birth-date", "2026-03-01", "--date", "2026-12-01", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["outcome"] == "overdue"
+    assert out["facts"]["deadline"] == "2026-05-30"
+    assert out["facts"]["days_overdue"] == 185
+    assert any("已逾期" in x for x in out["reasons"])
+
+
+def test_newborn_future_birth_is_an_error_naming_the_field():
+    r = run("newborn", "-r", "拉萨", "--birth-date", "2027-03-01", "--date", "2026-12-01", "--json")
+    assert r.exit_code == 2
+    assert "--birth-date" in json.loads(r.output)["error"]
+
+
+def test_waiting_never_lapsed_has_no_waiting_period():
+    for extra in (["--in-period"], []):
+        r = run(
+            "waiting", "-r", "拉萨", "--scheme", "resident", "--lapse-months", "0", *extra,
+            "--date", "2026-12-01", "--json",
+        )  # fmt: skip
+        out = json.loads(r.output)
+        assert out["outcome"] == "no_waiting", extra
+        assert out["facts"]["waiting_months"] == 0
+
+
+def test_retiree_who_emigrates_may_withdraw_where_emigration_is_allowed():
+    # the national list (苏州 has no pack) and 拉萨 both allow 出国（境）定居
+    for region in ("苏州", "拉萨"):
+        r = run("withdrawal", "-r", region, "--reason", "退休后出国定居", "--json")
+        out = json.loads(r.output)
+        assert out["outcome"] == "allowed", region

@@ -69,7 +69,7 @@ def test_moved_destination_accepting_balance_means_transfer_not_withdrawal():
     assert check_withdrawal(view(LINZHI), "moved_no_transfer").outcome == "allowed"
     d = check_withdrawal(view(LINZHI), "moved_no_transfer", destination_accepts_balance=True)
     assert d.outcome == "not_allowed"
-    assert any("transfer" in s for s in d.next_steps)
+    assert any("转移接续" in s for s in d.next_steps)
 
 
 def test_serious_disease_counts_from_pack():
@@ -132,11 +132,14 @@ def test_hangzhou_variation():
         "serious_disease",
         "long_term_offsite",
         "public_medical_employer",
-        "retire_abroad",
     ):
         d = check_withdrawal(view(HANGZHOU), reason)
         assert d.outcome == "not_allowed", reason
         assert d.basis[0]["pack"] == HANGZHOU
+    # 杭州 allows 出国（境）定居, so a retiree who emigrates may withdraw too (review D5).
+    r = check_withdrawal(view(HANGZHOU), "retire_abroad")
+    assert r.outcome == "allowed"
+    assert any("出国（境）定居" in x for x in r.reasons)
     d = check_withdrawal(view(HANGZHOU), "death")
     assert d.outcome == "allowed"
     assert d.materials == ["死亡证明", "继承人身份证", "亲属关系证明"]

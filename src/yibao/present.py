@@ -8,27 +8,15 @@ the CLI can use it as well as the API and the pages.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, create_model
 
 from yibao.accounts.idcard import mask_id
 from yibao.jsonout import dumps
-from yibao.rules import (
-    contribution,
-    coverage,
-    enrollment,
-    family_aid,
-    lifetime,
-    newborn,
-    offsite,
-    transfer,
-    waiting,
-    withdrawal,
-)
+from yibao.rules.inputs import COMMON_FIELDS, RuleInput
+from yibao.rules.registry import RULES as RULE_REGISTRY
 
 __all__ = [
     "CHECK_MODELS",
@@ -173,47 +161,27 @@ def settlement_output(settlement: Any) -> dict[str, Any]:
 
 # --- rule checks: one input model per rule, shared by the API, the pages and the CLI ----------
 
-CHECK_RULES: dict[str, Callable[..., Any]] = {
-    "withdrawal": withdrawal.check_withdrawal,
-    "transfer": transfer.check_transfer,
-    "waiting": waiting.check_waiting,
-    "newborn": newborn.check_newborn,
-    "offsite": offsite.check_offsite,
-    "family-aid": family_aid.check_family_aid,
-    "contribution": contribution.check_contribution,
-    "lifetime": lifetime.check_lifetime,
-    "enrollment": enrollment.check_enrollment,
-    "coverage": coverage.check_coverage,
-}
-
-_TYPES = {"str": str, "bool": bool, "int": int, "dt.date": dt.date, "Decimal": Decimal}
+# The rule checks and their request models come from the rule registry (one input model per
+# rule, with Chinese titles and the vocabulary's codes); the region and date are added here.
+CHECK_RULES: dict[str, Callable[..., Any]] = {name: r.check for name, r in RULE_REGISTRY.items()}
 
 
-def _annotation(text: str) -> Any:
-    """Map a rule parameter's annotation text (``from __future__`` strings) to a type."""
-    parts = [p.strip() for p in text.split("|")]
-    optional = "None" in parts
-    base = [p for p in parts if p != "None"]
-    tp = _TYPES.get(base[0], str) if len(base) == 1 else str
-    return tp | None if optional else tp
-
-
-class CheckBase(BaseModel):
+class CheckBase(RuleInput):
     model_config = ConfigDict(extra="forbid")
-    region: str = Field(description="地区名称、简称或6位代码，如 拉萨、540100")
-    date: dt.date | None = Field(default=None, description="判定日期，默认今天")
+    region: str = Field(
+        title=COMMON_FIELDS["region"]["title"], description=COMMON_FIELDS["region"]["description"]
+    )
+    date: dt.date | None = Field(
+        default=None,
+        title=COMMON_FIELDS["date"]["title"],
+        description=COMMON_FIELDS["date"]["description"],
+    )
 
 
-def _model(rule: str, fn: Callable[..., Any]) -> type[CheckBase]:
-    fields: dict[str, Any] = {}
-    for name, p in list(inspect.signature(fn).parameters.items())[1:]:
-        tp = _annotation(str(p.annotation))
-        default = ... if p.default is inspect.Parameter.empty else p.default
-        fields[name] = (tp, default)
+def _model(rule: str) -> type[CheckBase]:
     cls_name = "Check" + "".join(w.title() for w in rule.split("-"))
-    return create_model(cls_name, __base__=CheckBase, **fields)
+    bases = (CheckBase, RULE_REGISTRY[rule].inputs)
+    return create_model(cls_name, __base__=bases)  # type: ignore[call-overload,no-any-return]
 
 
-CHECK_MODELS: dict[str, type[CheckBase]] = {
-    rule: _model(rule, fn) for rule, fn in CHECK_RULES.items()
-}
+CHECK_MODELS: dict[str, type[CheckBase]] = {rule: _model(rule) for rule in RULE_REGISTRY}

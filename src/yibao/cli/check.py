@@ -206,7 +206,9 @@ def check_waiting(
         None, "--lapse-years", help="居民：断保年数（默认按月数向上取整）"
     ),
     back_paid_years: int = typer.Option(0, "--back-paid-years", help="居民：补缴（修复）年数"),
-    in_period: bool = typer.Option(False, "--in-period", help="居民：在集中参保期内缴费"),
+    in_period: bool = typer.Option(
+        None, "--in-period/--out-of-period", help="居民：是否在集中参保期内缴费"
+    ),
     paid_date: str = typer.Option(None, "--paid-date", help="缴费日期（默认 --date）"),
     exempt: str = typer.Option(None, "--exempt", help="居民：人员类别，如 新生儿"),
     to_resident: bool = typer.Option(False, "--to-resident", help="职工：中断后改参居民医保"),
@@ -251,17 +253,24 @@ def check_waiting(
 @check_app.command("newborn")
 def check_newborn(
     region: str = RegionOpt,
-    birth_date: str = typer.Option(..., "--birth-date", help="出生日期 YYYY-MM-DD"),
+    birth_date: str = typer.Option(None, "--birth-date", help="出生日期 YYYY-MM-DD"),
+    age_days: int = typer.Option(
+        None, "--age-days", help="出生天数（出生20天填 20；与 --birth-date 二选一）"
+    ),
     paid_date: str = typer.Option(None, "--paid-date", help="参保缴费日期（未参保则不填）"),
     date: str = DateOpt,
     json: bool = JsonOpt,
 ):
-    """新生儿参保：待遇从哪天开始。"""
-    bd = parse_date(birth_date, "--birth-date")
+    """新生儿参保：待遇从哪天开始；期限已过时说明逾期后果。"""
+    bd = _date_opt(birth_date, "--birth-date")
     pd = _date_opt(paid_date, "--paid-date")
-    if pd is not None and pd < bd:
-        fail(f"--paid-date：缴费日期 {pd} 早于出生日期 {bd}", as_json=json)
-    _run(region, date or (pd or bd).isoformat(), json, lambda c: newborn.check_newborn(c, bd, pd))
+    _nonneg(age_days, "--age-days", json)
+    _run(
+        region,
+        date,
+        json,
+        lambda c: newborn.check_newborn(c, bd, pd, age_days=age_days),
+    )
 
 
 @check_app.command("offsite")

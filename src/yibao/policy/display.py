@@ -5,29 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from yibao import vocab
 from yibao.policy.schema import Band, ExcludedItem, ParamSpec
 
-LEVEL_NAMES = {"0": "基层", "1": "一级", "2": "二级", "3": "三级"}
-PERSON_NAMES = {
-    "in_service": "在职",
-    "retired": "退休",
-    "all": "居民",
-    "minor": "未成年人/学生",
-    "adult": "成年居民",
-    "senior": "老年居民",
-}
+LEVEL_NAMES = dict(vocab.HOSP_LV.labels)
+PERSON_NAMES = dict(vocab.PERSON_KEY.labels)
+# Keys of the keyed parameter kinds (money_by_key, rate_by_key, count_by_key, texts_by_key).
 KEY_NAMES = {
-    **PERSON_NAMES,
-    "male": "男",
-    "female": "女",
-    "long_term": "长期居住备案",
-    "referral": "转诊备案",
-    "emergency": "急诊抢救",
-    "temporary": "其他临时外出",
-    "unfiled": "未备案",
-    "hypertension": "高血压",
-    "diabetes": "糖尿病",
-    "both": "高血压合并糖尿病",
+    k: z
+    for v in (
+        vocab.PERSON_KEY,
+        vocab.SEX,
+        vocab.OFFSITE_FILING,
+        vocab.TWO_DISEASES,
+        vocab.RETIRE_COHORT,
+        vocab.TRANSFER_BALANCE_CASE,
+        vocab.WITHDRAWAL_ALLOWED,
+    )
+    for k, z in v.labels.items()
 }
 
 

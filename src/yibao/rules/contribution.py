@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from yibao import vocab
 from yibao.money import money, round_fen
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
@@ -16,10 +17,20 @@ from yibao.rules.common import (
     source_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import MAX_MONTHLY_BASE, RuleInput, title
 
 RULE = "contribution"
 OUTCOMES = ("employee", "flexible", "retired", "resident")
-PSN_TYPES = ("in_service", "flexible", "retired", "resident")
+PSN_TYPES = vocab.CONTRIBUTOR.codes
+
+
+class ContributionInput(RuleInput):
+    """缴费与个人账户每月划入。"""
+
+    psn_type: vocab.CONTRIBUTOR.Code = title("人员类别", default="in_service")
+    base: Decimal | None = title(
+        "月缴费基数（元）", "在职职工、灵活就业人员需要", default=None, ge=0, le=MAX_MONTHLY_BASE
+    )
 
 
 def monthly_account_credit(
@@ -49,7 +60,7 @@ def check_contribution(
         raise FactError("psn_type", f"人员类别应为 {', '.join(PSN_TYPES)} 之一，收到 {psn_type!r}")
     if psn_type in ("in_service", "flexible"):
         if base is None:
-            raise FactError("base", "职工医保缴费需要月缴费基数（--base）")
+            raise FactError("base", "职工医保缴费需要月缴费基数")
         if base < 0:
             raise FactError("base", "缴费基数不能为负")
         base = money(base)
@@ -88,7 +99,7 @@ def check_contribution(
             reasons=reasons,
             next_steps=steps,
             consequences=[
-                "未在集中参保期内缴费的，次年参保可能有待遇等待期（见 yibao check waiting）。"
+                "未在集中参保期内缴费的，次年参保可能有待遇等待期（见“断缴、补缴与等待期”）。"
             ],
             notes=notes,
             facts=facts,

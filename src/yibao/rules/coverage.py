@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from pydantic import model_validator
+
+from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import ExcludedItem
 from yibao.rules.common import (
@@ -14,6 +17,7 @@ from yibao.rules.common import (
     source_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import RuleInput, title
 
 RULE = "coverage"
 OUTCOMES = ("excluded", "not_listed", "not_recorded")
@@ -24,6 +28,20 @@ CASES: dict[str, tuple[str, ...]] = {
     "public_health": ("公共卫生",),
     "abroad": ("境外",),
 }
+assert tuple(CASES) == vocab.COVERAGE_CASE.codes
+
+
+class CoverageInput(RuleInput):
+    """不予支付的项目（种植牙、近视手术、美容等）与社会保险法第三十条情形。"""
+
+    item: str | None = title("项目", "项目名称或编码，如 种植牙", default=None, min_length=1)
+    case: vocab.COVERAGE_CASE.Code | None = title("情形", default=None)
+
+    @model_validator(mode="after")
+    def _one(self) -> CoverageInput:
+        if self.item is None and self.case is None:
+            raise ValueError("请给出项目名称或编码，或选择情形")
+        return self
 
 
 def _norm(s: str) -> str:
@@ -55,9 +73,12 @@ def check_coverage(
     """Is ``item`` (code or name) excluded from reimbursement, or is the ``case`` (work_injury,
     third_party, public_health, abroad) one the fund does not pay?"""
     if item is None and case is None:
-        raise FactError("item", "请给出项目名称或编码（--item），或情形（--case）")
-    if case is not None and case not in CASES:
-        raise FactError("case", f"未知的情形 {case!r}；可选：{', '.join(CASES)}")
+        raise FactError("item", "请给出项目名称或编码，或选择情形")
+    if case is not None:
+        try:
+            case = vocab.COVERAGE_CASE.parse(case)
+        except vocab.UnknownCode as exc:
+            raise FactError("case", str(exc)) from None
     cited = as_cited(view)
     facts: dict = {"item": item, "case": case}
     notes: list[str] = []

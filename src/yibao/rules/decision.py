@@ -21,6 +21,7 @@ OUTCOME_ZH = {
     "from_birth": "自出生之日起享受待遇",
     "from_later_date": "逾期参保，自较晚日期起享受待遇",
     "enrol_by": "请在期限内参保",
+    "overdue": "已逾期",
     "late_rule_unknown": "逾期参保（生效规则未收录）",
     "local": "本地就医",
     "direct_settlement": "可直接结算",

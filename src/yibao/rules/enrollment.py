@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
     FactError,
@@ -16,14 +17,23 @@ from yibao.rules.common import (
     source_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import Day, RuleInput, title
 
 RULE = "enrollment"
-TOPICS = ("flexible", "frozen", "effective")
+TOPICS = vocab.ENROLLMENT_TOPIC.codes
 OUTCOMES = ("conditions", "frozen", "effective", "rule_unknown")
 SCHEMES = {
     "employee": "employee.enrollment.effective_rule",
     "resident": "resident.enrollment.effective_rule",
 }
+
+
+class EnrollmentInput(RuleInput):
+    """参保：灵活就业条件、账户封存与解封、待遇生效。"""
+
+    topic: vocab.ENROLLMENT_TOPIC.Code = title("事项")
+    scheme: vocab.SCHEME.Code = title("险种", "用于“缴费后待遇生效”", default="employee")
+    paid_date: Day | None = title("缴费日期", "默认判定日期", default=None)
 
 
 def check_enrollment(
@@ -61,7 +71,7 @@ def _flexible(cited: Cited) -> Decision:
     rate = cited.optional("employee.contribution.flexible_rate")
     if rate is not None:
         reasons.append(
-            f"缴费费率：缴费基数的{(rate * 100).normalize():f}%，全部由个人缴纳（见 yibao check contribution --psn-type flexible）。"
+            f"缴费费率：缴费基数的{(rate * 100).normalize():f}%，全部由个人缴纳（见“缴费与个人账户划入”）。"
         )
     steps = [
         "本人持身份证（外地户籍按当地规定另需居住证等）到参保地医保经办机构或线上渠道办理灵活就业参保登记，再通过税务渠道缴费。"
@@ -135,7 +145,7 @@ def _effective(cited: Cited, scheme: str, paid: dt.date) -> Decision:
             reasons.append(f"待遇生效规则：{rule}")
         notes.extend(source_note(cited, name))
     facts["effective_from"] = start.isoformat() if start else None
-    reasons.append("中断后重新参保的，还要看是否有待遇等待期（见 yibao check waiting）。")
+    reasons.append("中断后重新参保的，还要看是否有待遇等待期（见“断缴、补缴与等待期”）。")
     return cited.decision(
         RULE,
         "effective" if start else "rule_unknown",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
     FactError,
@@ -13,43 +14,32 @@ from yibao.rules.common import (
     source_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import RuleInput, title
 
 RULE = "family_aid"
 OUTCOMES = ("allowed", "not_allowed")
-RELATIONS: dict[str, str] = {
-    "spouse": "配偶",
-    "parent": "父母",
-    "child": "子女",
-    "sibling": "兄弟姐妹",
-    "grandparent": "祖父母、外祖父母",
-    "grandchild": "孙子女、外孙子女",
-}
-RELATION_ALIASES: dict[str, str] = {
-    **{v: k for k, v in RELATIONS.items()},
-    "夫妻": "spouse", "丈夫": "spouse", "妻子": "spouse", "老公": "spouse", "老婆": "spouse",
-    "父亲": "parent", "母亲": "parent", "爸爸": "parent", "妈妈": "parent",
-    "儿子": "child", "女儿": "child", "孩子": "child",
-    "哥哥": "sibling", "姐姐": "sibling", "弟弟": "sibling", "妹妹": "sibling", "兄弟": "sibling", "姐妹": "sibling",
-    "祖父母": "grandparent", "外祖父母": "grandparent", "爷爷": "grandparent", "奶奶": "grandparent",
-    "外公": "grandparent", "外婆": "grandparent", "姥姥": "grandparent", "姥爷": "grandparent",
-    "祖父": "grandparent", "祖母": "grandparent", "外祖父": "grandparent", "外祖母": "grandparent",
-    "孙子女": "grandchild", "外孙子女": "grandchild", "孙子": "grandchild", "孙女": "grandchild",
-    "外孙": "grandchild", "外孙女": "grandchild",
-}  # fmt: skip
-USES: dict[str, str] = {
-    "care": "在定点医疗机构就医的个人负担费用",
-    "drugs": "在定点零售药店购买药品、医疗器械、医用耗材的个人负担费用",
-    "resident_contribution": "参加居民医保的个人缴费",
-    "ltc_contribution": "参加长期护理保险的个人缴费",
-}
+RELATIONS: dict[str, str] = dict(vocab.RELATION.labels)
+RELATION_ALIASES: dict[str, str] = dict(vocab.RELATION.aliases)
+USES: dict[str, str] = dict(vocab.FAMILY_AID_USE.labels)
+
+
+class FamilyAidInput(RuleInput):
+    """家庭共济：能否用职工个人账户为这位亲属支付。"""
+
+    relation: str = title(
+        "与职工的关系",
+        "近亲属：" + vocab.RELATION.choices_text() + "；也可填其他称呼，如 老公、外婆",
+        min_length=1,
+        json_schema_extra={"x-suggest": vocab.RELATION.name},
+    )
+    use: vocab.FAMILY_AID_USE.Code | None = title("用途", "共济资金用来支付什么", default=None)
+    beneficiary_insured: bool | None = title("被共济人是否已参加基本医保", default=None)
+    same_region: bool | None = title("被共济人是否在同一统筹地区参保", default=None)
 
 
 def relation_code(value: str) -> str | None:
     """The relation code for a code or Chinese kinship term; None when it is no 近亲属 term."""
-    v = value.strip()
-    if v in RELATIONS:
-        return v
-    return RELATION_ALIASES.get(v)
+    return vocab.RELATION.code(value)
 
 
 def check_family_aid(
@@ -62,8 +52,11 @@ def check_family_aid(
 ) -> Decision:
     """May the employee's personal account pay for a relative (``relation``), optionally for a
     ``use`` (care, drugs, resident_contribution, ltc_contribution)?"""
-    if use is not None and use not in USES:
-        raise FactError("use", f"未知的用途 {use!r}；可选：{', '.join(USES)}")
+    if use is not None:
+        try:
+            use = vocab.FAMILY_AID_USE.parse(use)
+        except vocab.UnknownCode as exc:
+            raise FactError("use", str(exc)) from None
     cited = as_cited(view)
     where = region_name(cited)
     allowed = required(cited, "employee.family_aid.relations")

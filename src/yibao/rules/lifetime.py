@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
     FactError,
@@ -14,18 +15,28 @@ from yibao.rules.common import (
     source_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import MAX_YEARS, RuleInput, title
 
 RULE = "lifetime"
 OUTCOMES = ("qualifies", "short", "not_recorded")
-SEXES = {"male": "男", "female": "女", "男": "男", "女": "女"}
-_KEY = {"男": "male", "女": "female"}
+SEXES = dict(vocab.SEX.labels)
+
+
+class LifetimeInput(RuleInput):
+    """最低缴费年限：退休后能否免缴享受医保。"""
+
+    sex: vocab.SEX.Code = title("性别")
+    years: Decimal = title("累计缴费年限（年）", "职工医保累计缴费年限", ge=0, le=MAX_YEARS)
+    local_years: Decimal | None = title(
+        "其中本地实际缴费年限（年）", "在本统筹地区的实际缴费年限", default=None, ge=0, le=MAX_YEARS
+    )
 
 
 def sex_key(value: str) -> str:
-    v = value.strip().lower()
-    if v not in SEXES:
-        raise FactError("sex", f"性别应为 male/男 或 female/女，收到 {value!r}")
-    return _KEY[SEXES[v]]
+    try:
+        return vocab.SEX.parse(str(value).strip().lower())
+    except vocab.UnknownCode as exc:
+        raise FactError("sex", str(exc)) from None
 
 
 def check_lifetime(

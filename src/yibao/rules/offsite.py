@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import PolicyError
 from yibao.rules.common import (
@@ -22,17 +23,11 @@ from yibao.rules.common import (
     texts_for,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import Day, RuleInput, title
 
 RULE = "offsite"
 OUTCOMES = ("local", "direct_settlement", "manual_claim")
-FILINGS: dict[str, str] = {
-    "none": "本地就医（不涉及异地）",
-    "long_term": "异地长期居住备案（异地安置退休、长期居住、常驻异地工作）",
-    "temporary": "其他临时外出就医备案",
-    "referral": "异地转诊就医备案",
-    "emergency": "异地急诊抢救",
-    "unfiled": "未办理备案的异地就医",
-}
+FILINGS: dict[str, str] = dict(vocab.OFFSITE_FILING.labels)
 # The filing group (key of common.offsite.filing_types) each status belongs to.
 GROUP = {
     "long_term": "long_term",
@@ -43,9 +38,17 @@ GROUP = {
 
 
 def _filing(filing: str) -> str:
-    if filing not in FILINGS:
-        raise FactError("filing", f"未知的备案类型 {filing!r}；可选：{', '.join(FILINGS)}")
-    return filing
+    try:
+        return vocab.OFFSITE_FILING.parse(filing)
+    except vocab.UnknownCode as exc:
+        raise FactError("filing", str(exc)) from None
+
+
+class OffsiteInput(RuleInput):
+    """异地就医：备案类型、条件、材料、有效期、支付比例调整、手工报销。"""
+
+    filing: vocab.OFFSITE_FILING.Code = title("备案类型", "在参保地以外就医时的备案情况")
+    filing_date: Day | None = title("备案日期", "默认判定日期", default=None)
 
 
 def ratio_reduction(view_or_cited: PolicyView | Cited, filing: str) -> Decimal:

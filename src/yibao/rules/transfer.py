@@ -18,9 +18,23 @@ from yibao.rules.common import (
     working_days_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import Day, RuleInput, title
 
 RULE = "transfer"
 OUTCOMES = ("transfer", "not_needed")
+
+
+class TransferInput(RuleInput):
+    """跨统筹地区转移接续：随转内容、余额处理、步骤和预计办结日期。"""
+
+    to_admdvs: str = title("转入地", "新参保地的名称或6位代码，如 北京、110000", min_length=1)
+    apply_date: Day | None = title("转入地受理日期", "默认判定日期", default=None)
+    destination_has_account: bool = title(
+        "转入地是否建立个人账户", "在转入地参加居民医保时不建立个人账户", default=True
+    )
+    gap_months: int | None = title(
+        "中断缴费月数", "离开原参保地到新参保地缴费之间", default=None, ge=0
+    )
 
 
 def check_transfer(
@@ -93,7 +107,7 @@ def check_transfer(
         notes.append(f"{region_name(cited)}“{label}”情形的个人账户余额处理办法未收录。")
     if scenario == "no_account_at_destination":
         consequences.append(
-            "转入地不接收个人账户余额时，可申请提取余额（见 yibao check withdrawal --reason moved_no_transfer）。"
+            "转入地不接收个人账户余额时，可申请提取余额（见“个人账户余额能否提取”）。"
         )
 
     inbound = cited.optional("common.transfer.inbound_days")
@@ -139,7 +153,7 @@ def check_transfer(
         else:
             consequences.append(
                 f"中断{gap_months}个月，超过{grace}个月：重新参保后可能有待遇等待期"
-                "（见 yibao check waiting --scheme employee）。"
+                "（见“断缴、补缴与等待期”）。"
             )
 
     materials = cited.optional("common.transfer.materials")

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from math import ceil
 
+from yibao import vocab
 from yibao.money import money, round_fen
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
@@ -24,10 +25,32 @@ from yibao.rules.common import (
     source_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import Day, RuleInput, title
 
 RULE = "waiting"
 OUTCOMES = ("no_waiting", "waiting")
-SCHEMES = ("employee", "resident")
+SCHEMES = vocab.SCHEME.codes
+
+
+class WaitingInput(RuleInput):
+    """断缴、补缴与待遇等待期；居民大病保险限额激励。"""
+
+    scheme: vocab.SCHEME.Code = title("险种", default="resident")
+    lapse_months: int = title("中断缴费月数", "没有中断填 0", default=0, ge=0)
+    lapse_years: int | None = title(
+        "居民医保断保年数", "不填时按中断月数向上取整", default=None, ge=0
+    )
+    back_paid_years: int = title("补缴（修复）年数", "居民医保", default=0, ge=0)
+    in_enrolment_period: bool | None = title(
+        "是否在集中参保期内缴费", "居民医保；不知道可不填", default=None
+    )
+    paid_date: Day | None = title("缴费日期", "默认判定日期", default=None)
+    exempt: str | None = title("人员类别", "居民医保免等待期的人员，如 新生儿", default=None)
+    to_resident: bool = title("职工医保中断后改参居民医保", default=False)
+    continuous_years: int | None = title(
+        "连续参保年数", "居民医保大病保险限额激励", default=None, ge=0
+    )
+    zero_claim_years: int = title("连续未报销年数", "居民医保大病保险限额激励", default=0, ge=0)
 
 
 def _exempt_match(category: str, exempt: list[str]) -> str | None:
@@ -47,7 +70,7 @@ def check_waiting(
     lapse_months: int = 0,
     lapse_years: int | None = None,
     back_paid_years: int = 0,
-    in_enrolment_period: bool = False,
+    in_enrolment_period: bool | None = None,
     paid_date: dt.date | None = None,
     exempt: str | None = None,
     to_resident: bool = False,
@@ -60,11 +83,9 @@ def check_waiting(
     moves from employee to resident insurance after it. Resident: ``lapse_years`` is the number of
     years not enrolled (default ``ceil(lapse_months / 12)``); ``back_paid_years`` the years paid
     back to repair the variable period; ``in_enrolment_period`` whether this year's payment was
-    made in the 集中参保期; ``exempt`` a category of person (e.g. 新生儿). ``paid_date`` (default:
+    made in the 集中参保期 (None: not said; someone who never lapsed renews on time); ``exempt`` a category of person (e.g. 新生儿). ``paid_date`` (default:
     the view's date) gives the benefit start. ``continuous_years``/``zero_claim_years`` compute
     the incentive-raised 大病保险 cap for residents."""
-    if scheme not in SCHEMES:
-        raise FactError("scheme", f"险种应为 employee（职工）或 resident（居民），收到 {scheme!r}")
     for name, v in (
         ("lapse_months", lapse_months),
         ("lapse_years", lapse_years),
@@ -73,7 +94,16 @@ def check_waiting(
         ("zero_claim_years", zero_claim_years),
     ):
         if v is not None and v < 0:
-            raise FactError(name, f"{name} 不能为负数")
+            raise FactError(name, "不能为负数")
+    try:
+        scheme = vocab.SCHEME.parse(scheme)
+    except vocab.UnknownCode as exc:
+        raise FactError("scheme", str(exc)) from None
+    if lapse_years is not None and lapse_months and abs(lapse_years - ceil(lapse_months / 12)) > 1:
+        raise FactError(
+            "lapse_years",
+            f"断保年数 {lapse_years} 与中断缴费月数 {lapse_months} 不符，请核对",
+        )
     cited = as_cited(view)
     paid_date = paid_date or cited.view.day
     if scheme == "employee":
@@ -108,7 +138,7 @@ def _employee(cited: Cited, lapse: int, to_resident: bool, paid: dt.date) -> Dec
         else:
             reasons = [
                 f"职工医保中断{lapse}个月后参加居民医保，超过{grace}个月：按居民医保断保规则设待遇等待期"
-                "（见 yibao check waiting --scheme resident）。"
+                "（见“断缴、补缴与等待期”）。"
             ]
             return cited.decision(
                 RULE, "waiting", reasons=reasons, next_steps=service_steps(cited), facts=facts
@@ -177,7 +207,7 @@ def _resident(
     cited: Cited,
     lapse_years: int,
     back_paid: int,
-    in_period: bool,
+    in_period: bool | None,
     paid: dt.date,
     exempt: str | None,
     continuous_years: int | None,
@@ -216,8 +246,15 @@ def _resident(
                 )
             reasons.append(f"“{exempt}”不在免等待期人员范围内（{'；'.join(exempt_list)}）。")
 
-    if lapse_years == 0 and in_period:
-        reasons.append("连续参保且在集中参保期内缴费：不设待遇等待期。")
+    if lapse_years == 0 and in_period is not False:
+        if in_period:
+            reasons.append("连续参保且在集中参保期内缴费：不设待遇等待期。")
+        else:
+            reasons.append("没有断保，按时连续参保：不设待遇等待期。")
+            notes.append(
+                "按每年在集中参保期内按时续缴判断；如果是在集中参保期外首次参保，"
+                "会有固定待遇等待期。"
+            )
         eff = cited.optional("resident.enrollment.effective_rule")
         if eff:
             reasons.append(f"待遇享受期：{eff}")
@@ -234,7 +271,8 @@ def _resident(
 
     fixed = required(cited, "resident.waiting.fixed_months")
     total = fixed
-    reasons.append(f"未在集中参保期内参保或未连续参保：固定待遇等待期{fixed}个月。")
+    why = f"断保{lapse_years}年，未连续参保" if lapse_years > 0 else "未在集中参保期内参保"
+    reasons.append(f"{why}：固定待遇等待期{fixed}个月。")
     if lapse_years > 1:
         per_year = required(cited, "resident.waiting.variable_months_per_year")
         variable = (lapse_years - 1) * per_year

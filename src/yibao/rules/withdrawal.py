@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
     FactError,
@@ -23,69 +24,48 @@ from yibao.rules.common import (
     working_days_note,
 )
 from yibao.rules.decision import Cited, Decision
+from yibao.rules.inputs import Day, RuleInput, title
 
 RULE = "withdrawal"
 OUTCOMES = ("allowed", "not_allowed")
 
-# Situations a pack may list in employee.withdrawal.allowed_reasons (codes from the catalogue).
-ALLOWED_CASES: dict[str, str] = {
-    "death": "参保人死亡（继承人申请）",
-    "emigration": "出国（境）定居",
-    "retire_abroad": "退休后出国（境）定居",
-    "moved_no_transfer": "跨统筹地区流动且新参保地不接收个人账户余额",
-    "public_medical_employer": "调入享受公费医疗的单位",
-    "quit_employee_scheme": "本人申请不再参加职工医保",
-    "long_term_offsite": "长期异地居住并已办理长期异地就医备案",
-    "military": "应征入伍",
-    "serious_disease": "患重大疾病（凭医院证明）",
-}
+# Situations a pack may list in employee.withdrawal.allowed_reasons (codes from the vocabulary).
+ALLOWED_CASES: dict[str, str] = dict(vocab.WITHDRAWAL_ALLOWED.labels)
 # Not a withdrawal: an emergency advance returned to the account.
-EMERGENCY = {"emergency_refund": "急诊费用个人垫付后返还个人账户"}
+EMERGENCY = {"emergency_refund": vocab.WITHDRAWAL_REASON.label("emergency_refund")}
 # Never allowed, whatever the region.
 FORBIDDEN: dict[str, str] = {
-    "cash_out": "把医保个人账户的钱提现或转到微信、支付宝",
-    "card_trade": "出租、出借、买卖医保卡（医保凭证）",
-    "cash_fraud": "通过药店、医院等虚构交易套取医保基金（套现）",
-    "pension_account": "提取养老保险个人账户",
+    c: vocab.WITHDRAWAL_REASON.label(c) for c in vocab.WITHDRAWAL_FORBIDDEN
 }
-REASONS: dict[str, str] = {**ALLOWED_CASES, **EMERGENCY, **FORBIDDEN}
+REASONS: dict[str, str] = dict(vocab.WITHDRAWAL_REASON.labels)
 # Chinese names accepted for the codes (CLI and qa).
-ALIASES: dict[str, str] = {
-    "死亡": "death",
-    "去世": "death",
-    "出国定居": "emigration",
-    "移民": "emigration",
-    "出境定居": "emigration",
-    "退休出国": "retire_abroad",
-    "跨地区流动": "moved_no_transfer",
-    "公费医疗": "public_medical_employer",
-    "放弃参保": "quit_employee_scheme",
-    "退保": "quit_employee_scheme",
-    "长期异地": "long_term_offsite",
-    "异地居住": "long_term_offsite",
-    "入伍": "military",
-    "大病": "serious_disease",
-    "重大疾病": "serious_disease",
-    "急诊": "emergency_refund",
-    "提现": "cash_out",
-    "微信": "cash_out",
-    "支付宝": "cash_out",
-    "买卖医保卡": "card_trade",
-    "卖卡": "card_trade",
-    "套现": "cash_fraud",
-    "养老保险": "pension_account",
-    "养老金账户": "pension_account",
-}
+ALIASES: dict[str, str] = dict(vocab.WITHDRAWAL_REASON.aliases)
+
+
+class WithdrawalInput(RuleInput):
+    """职工医保个人账户余额能否提取。"""
+
+    reason: vocab.WITHDRAWAL_REASON.Code = title("情形", "想提取或使用个人账户余额的情形")
+    filing_done: bool | None = title(
+        "是否已办理长期异地就医备案", "仅“长期异地居住”情形需要", default=None
+    )
+    hospital_proof: bool | None = title(
+        "是否有医院证明", "仅“重大疾病”情形需要：医院出具的诊断证明和费用清单", default=None
+    )
+    destination_accepts_balance: bool | None = title(
+        "新参保地是否接收个人账户余额", "仅“跨统筹地区流动”情形需要", default=None
+    )
+    advance_date: Day | None = title(
+        "急诊垫付日期", "仅“急诊垫付”情形需要，默认判定日期", default=None
+    )
 
 
 def reason_code(value: str) -> str:
     """A reason code from a code or a Chinese name; ``FactError`` naming the choices if unknown."""
-    v = value.strip()
-    if v in REASONS:
-        return v
-    if v in ALIASES:
-        return ALIASES[v]
-    raise FactError("reason", f"未知的提取情形 {value!r}；可选：{', '.join(REASONS)}")
+    try:
+        return vocab.WITHDRAWAL_REASON.parse(value)
+    except vocab.UnknownCode as exc:
+        raise FactError("reason", str(exc)) from None
 
 
 def check_withdrawal(
@@ -120,10 +100,20 @@ def check_withdrawal(
     consequences: list[str] = []
     materials: list[str] = []
 
-    if code not in allowed:
+    # A narrower situation is allowed wherever the broader one is (a retiree who emigrates
+    # emigrates); its materials are the broader one's unless the pack lists its own.
+    broader = vocab.WITHDRAWAL_SPECIAL_CASE_OF.get(code)
+    as_code = code
+    if code not in allowed and broader in allowed:
+        as_code = broader
+    if as_code not in allowed:
         listed = "、".join(ALLOWED_CASES.get(c, c) for c in allowed)
         reasons.append(f"{where}可以提取个人账户余额的情形不包括“{REASONS[code]}”。")
         reasons.append(f"可以提取的情形为：{listed}。")
+        narrower = [c for c, b in vocab.WITHDRAWAL_SPECIAL_CASE_OF.items() if b == code]
+        for c in narrower:
+            if c in allowed:
+                reasons.append(f"如属于“{REASONS[c]}”，可以按该情形申请提取。")
         next_steps.extend(_alternatives(code))
         next_steps.extend(service_steps(cited))
         return cited.decision(
@@ -131,21 +121,24 @@ def check_withdrawal(
         )
 
     outcome = "allowed"
-    reasons.append(f"“{REASONS[code]}”属于{where}可以提取个人账户余额的情形。")
+    if as_code == code:
+        reasons.append(f"“{REASONS[code]}”属于{where}可以提取个人账户余额的情形。")
+    else:
+        reasons.append(
+            f"“{REASONS[code]}”也是“{REASONS[as_code]}”，属于{where}可以提取个人账户余额的情形。"
+        )
     if code == "long_term_offsite":
         if filing_done is False:
             outcome = "not_allowed"
             reasons.append("尚未办理长期异地就医备案：须先办理备案，备案后方可申请提取。")
-            next_steps.append(
-                "先办理长期异地就医备案（见 yibao check offsite --filing long_term）。"
-            )
+            next_steps.append("先办理长期异地就医备案（见“异地就医”）。")
         elif filing_done is None:
             reasons.append("前提是已办理长期异地就医备案（异地安置、长期居住或常驻异地工作）。")
     elif code == "moved_no_transfer":
         if destination_accepts_balance:
             outcome = "not_allowed"
             reasons.append("新参保地接收个人账户余额：余额随医保关系转移，不能提取现金。")
-            next_steps.append("办理医保关系转移接续（见 yibao check transfer）。")
+            next_steps.append("办理医保关系转移接续（见“医保关系转移接续”）。")
         else:
             reasons.append("前提是新参保地明确不接收个人账户余额（如未建立个人账户）。")
     elif code == "serious_disease":
@@ -163,6 +156,8 @@ def check_withdrawal(
         )
 
     got = texts_for(cited, "employee.withdrawal.materials", code)
+    if got is None and as_code != code:
+        got = texts_for(cited, "employee.withdrawal.materials", as_code)
     if got is None:
         notes.append(
             f"{where}“{REASONS[code]}”情形所需材料未收录，请向参保地医保经办机构确认。"
@@ -270,7 +265,7 @@ def _forbidden(cited: Cited, code: str, facts: dict) -> Decision:
         "违规套取医保基金属于违法行为：追回资金、暂停医保卡结算，情节严重的依法追究刑事责任。",
     ]
     steps = [
-        "如需合法使用余额：可在定点医院、药店支付本人或已绑定家庭共济的近亲属的医药费用（见 yibao check family-aid）。"
+        "如需合法使用余额：可在定点医院、药店支付本人或已绑定家庭共济的近亲属的医药费用（见“家庭共济”）。"
     ]
     steps.extend(service_steps(cited))
     return cited.decision(
@@ -287,6 +282,6 @@ def _forbidden(cited: Cited, code: str, facts: dict) -> Decision:
 def _alternatives(code: str) -> list[str]:
     if code in ("moved_no_transfer", "long_term_offsite", "emigration", "retire_abroad"):
         return [
-            "余额不会丢失：可随医保关系转移（yibao check transfer），或办理异地就医备案后在外地使用。"
+            "余额不会丢失：可随医保关系转移（见“医保关系转移接续”），或办理异地就医备案后在外地使用。"
         ]
     return ["余额仍可用于本人及已绑定家庭共济的近亲属在定点医药机构的医药费用。"]
