@@ -18,6 +18,7 @@ RANK = {
     "__init__": 0,
     "money": 0,
     "jsonout": 0,
+    "vocab": 0,
     "policy": 1,
     "rules": 2,
     "settlement": 3,
