@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/batch.py --claims 10000000 --workdir /tmp/yibao-bench
 
+    .venv/bin/python bench/batch.py --scale --claims 4000000 --parts 8 --workers 2
+
 Measures, in one run: the first call of the compiled kernels in fresh processes (numba
 compiling into an empty cache, then loading from it); the batch kernel against a bare NumPy
 floor on the same columns (argsort by person and date plus one grouped cumulative sum), against
@@ -252,8 +254,152 @@ def child(mode: str, src: str, dst: str) -> None:
     print(json.dumps({"claims": n, "seconds": secs, "peak_rss_mib": max(rss, kids) / 1024}))
 
 
+def scale_child(mode: str, src: str, dst: str, workers: int) -> None:
+    """One scale-out step in a fresh process: wall seconds and CPU seconds of every process
+    involved (this one, its children, and for the cluster each worker as reported by it)."""
+    import os
+    import resource
+
+    from yibao.settlement.distributed import run_cluster, run_local, run_parts_local
+
+    def cpu() -> float:
+        a = resource.getrusage(resource.RUSAGE_SELF)
+        b = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+    first = next(Path(src).glob("part-*.parquet")) if Path(src).is_dir() else Path(src)
+    settle_table(pq.read_table(first).slice(0, 1000))  # load the kernels before timing
+    if mode == "cluster":
+        from distributed import Client, LocalCluster
+
+        def worker_cpu() -> float:
+            t = os.times()
+            return t.user + t.system
+
+        with (
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                memory_limit="6GiB",
+            ) as cl,
+            Client(cl) as c,
+        ):
+            c.run(lambda: settle_table.__module__)  # workers up and importing
+            w0 = sum(c.run(worker_cpu).values())
+            c0, t0 = cpu(), time.perf_counter()
+            n = run_cluster(Path(src), Path(dst), c)
+            secs = time.perf_counter() - t0
+            wcpu = sum(c.run(worker_cpu).values()) - w0
+            ccpu = cpu() - c0
+    else:
+        c0, t0 = cpu(), time.perf_counter()
+        run = run_parts_local if mode == "parts" else run_local
+        n = run(Path(src), Path(dst))
+        secs = time.perf_counter() - t0
+        wcpu, ccpu = 0.0, cpu() - c0
+    print(json.dumps({"claims": n, "seconds": secs, "cpu_s": wcpu + ccpu}))
+
+
+def first_batch(src: Path, wd: Path) -> dict:
+    """`yibao batch` on 2,000 claims in a fresh process: whole command wall time, after
+    `yibao warm` filled the numba cache of a fresh NUMBA_CACHE_DIR, and without it (cold)."""
+    import os
+    import shutil
+    import tempfile
+
+    small = wd / "small.parquet"
+    pq.write_table(pq.read_table(src).slice(0, 2000), small)
+    exe = Path(sys.executable).parent / "yibao"
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        env = {**os.environ, "NUMBA_CACHE_DIR": d}
+        pycache = Path(__import__("yibao.settlement._kernel").settlement._kernel.__file__).parent
+        saved = wd / "pycache-saved"
+        shutil.rmtree(saved, ignore_errors=True)
+        shutil.copytree(pycache / "__pycache__", saved)
+        for f in (pycache / "__pycache__").glob("_kernel*.nb*"):
+            f.unlink()  # cold: neither beside the module nor in NUMBA_CACHE_DIR
+        try:
+            for name, pre in (("cold", None), ("after_warm", [str(exe), "warm"])):
+                if pre:
+                    subprocess.run(pre, check=True, env=env, capture_output=True)
+                t0 = time.perf_counter()
+                subprocess.run(
+                    [str(exe), "batch", str(small), "-o", str(wd / "small-out.parquet")],
+                    check=True,
+                    env=env,
+                    capture_output=True,
+                )
+                out[name + "_command_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            subprocess.run([str(exe), "--help"], check=True, env=env, capture_output=True)
+            out["cli_startup_s"] = time.perf_counter() - t0
+        finally:
+            for f in saved.glob("_kernel*.nb*"):
+                shutil.copy2(f, pycache / "__pycache__" / f.name)
+    return out
+
+
+def scale(a) -> None:
+    """Scale-out without a shuffle: the cluster runner on N worker processes against the local
+    runners, per core, on the same partitioned claims; the first `yibao batch`; the paper-scale
+    estimate."""
+    wd = Path(a.workdir)
+    wd.mkdir(parents=True, exist_ok=True)
+    src = wd / f"claims-{a.claims}.parquet"
+    parts = wd / f"claims-{a.claims}-parts{a.parts}"
+    res: dict = {"claims": a.claims, "parts": a.parts, "workers": a.workers}
+    if not src.exists():
+        synth.write(src, a.claims, 42)
+    if not parts.exists():
+        t0 = time.perf_counter()
+        from yibao.settlement.partition import partition_file
+
+        partition_file(src, parts, a.parts)
+        res["partition_s"] = time.perf_counter() - t0
+    for mode, inp, out in (
+        ("local", src, wd / "scale-local.parquet"),
+        ("parts", parts, wd / "scale-parts"),
+        ("cluster", parts, wd / "scale-cluster"),
+    ):
+        r = subprocess.run(
+            [sys.executable, __file__, "--scale-child", mode, str(inp), str(out), str(a.workers)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        m = json.loads(r.stdout.strip().splitlines()[-1])
+        cores = a.workers if mode == "cluster" else 1
+        m["claims_per_s"] = m["claims"] / m["seconds"]
+        m["claims_per_s_per_core"] = m["claims_per_s"] / cores
+        m["claims_per_cpu_s"] = m["claims"] / m["cpu_s"]
+        res[mode] = m
+    base = res["local"]["claims_per_s_per_core"]
+    res["cluster_vs_local_per_core"] = res["cluster"]["claims_per_s_per_core"] / base
+    res["cluster_vs_parts_per_core"] = (
+        res["cluster"]["claims_per_s_per_core"] / res["parts"]["claims_per_s_per_core"]
+    )
+    res["cluster_vs_local_per_cpu_s"] = (
+        res["cluster"]["claims_per_cpu_s"] / res["local"]["claims_per_cpu_s"]
+    )
+    res["first_batch"] = first_batch(src, wd)
+    rate = res["cluster"]["claims_per_s_per_core"]
+    res["paper_scale"] = {
+        "claims": 1e10,
+        "core_hours": 1e10 / rate / 3600,
+        "hours_on_1000_cores": 1e10 / rate / 1000 / 3600,
+    }
+    print(json.dumps(res, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", action="store_true", help="the scale-out benchmark only")
+    ap.add_argument("--parts", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--scale-child", nargs=4)
     ap.add_argument("--claims", type=int, default=10_000_000)
     ap.add_argument("--sample", type=int, default=1_000_000, help="in-memory kernel size")
     ap.add_argument("--scalar", type=int, default=3000)
@@ -261,6 +407,13 @@ def main() -> None:
     ap.add_argument("--child", nargs=3)
     ap.add_argument("--jit")
     a = ap.parse_args()
+    if a.scale_child:
+        mode, src, dst, workers = a.scale_child
+        scale_child(mode, src, dst, int(workers))
+        return
+    if a.scale:
+        scale(a)
+        return
     if a.jit:
         jit_child(a.jit)
         return

@@ -148,3 +148,45 @@ def test_simulate_lasa_reform(claims_file, tmp_path):
     assert data["totals"]["better"] > 0
     assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
     assert "改革模拟" in (tmp_path / "s.html").read_text(encoding="utf-8")
+
+
+def test_partition_keeps_persons_whole_and_cluster_needs_no_shuffle(claims_file, tmp_path):
+    """`yibao partition` → every person in exactly one part; the cluster settles the parts as
+    they are and equals the single-file settlement, claim by claim."""
+    from distributed import Client, LocalCluster
+
+    parts = tmp_path / "parts"
+    r = cli("partition", str(claims_file), "-o", str(parts), "--parts", "4", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["claims"] == 20000
+    files = sorted(parts.glob("part-*.parquet"))
+    assert len(files) == 4
+    owners: dict[str, int] = {}
+    for i, f in enumerate(files):
+        for p in set(pq.read_table(f, columns=["psn_no"]).column(0).to_pylist()):
+            assert owners.setdefault(p, i) == i
+    with (
+        LocalCluster(
+            n_workers=1, processes=False, threads_per_worker=2, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        out = tmp_path / "dist"
+        assert run_cluster(parts, out, client) == 20000
+    assert not (tmp_path / "dist._input").exists()
+    got = pq.read_table(out).sort_by("claim_row")
+    exp = settle_table(pq.read_table(claims_file)).claims
+    assert got.select(list(AMOUNTS)).equals(exp.select(list(AMOUNTS)))
+    # the local runner on the same parts gives the same dataset
+    r = cli("batch", str(parts), "-o", str(tmp_path / "loc"), "--json")
+    assert r.exit_code == 0, r.output
+    loc = pq.read_table(tmp_path / "loc").sort_by("claim_row")
+    assert loc.select(list(AMOUNTS)).equals(got.select(list(AMOUNTS)))
+
+
+def test_synth_parts_equal_single_file(claims_file, tmp_path):
+    r = cli("synth", "--claims", "20000", "--seed", "5", "--parts", "3", "-o", str(tmp_path / "p"))
+    assert r.exit_code == 0, r.output
+    got = pq.read_table(tmp_path / "p").sort_by("claim_row").drop_columns(["claim_row"])
+    exp = pq.read_table(claims_file)
+    assert got.cast(exp.schema).equals(exp)

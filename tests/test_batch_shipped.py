@@ -21,7 +21,8 @@ POLICY = default_policy()
 
 def _kinds():
     by_year = [
-        {(k.region, k.insutype, k.psn_type): k for k in synth.probe(POLICY, y)} for y in (2025, 2026)
+        {(k.region, k.insutype, k.psn_type): k for k in synth.probe(POLICY, y)}
+        for y in (2025, 2026)
     ]
     out = []
     for key, k in by_year[0].items():
@@ -29,8 +30,7 @@ def _kinds():
         if other is None:
             continue
         combos = {
-            m: tuple(sorted(set(lv) & set(other.combos.get(m, ()))))
-            for m, lv in k.combos.items()
+            m: tuple(sorted(set(lv) & set(other.combos.get(m, ())))) for m, lv in k.combos.items()
         }
         combos = {m: lv for m, lv in combos.items() if lv}
         if combos:

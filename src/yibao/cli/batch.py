@@ -34,7 +34,12 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator:
 def _rows(path: Path, as_json: bool) -> int:
     import pyarrow.parquet as pq
 
+    from yibao.settlement.partition import parts_of
+
     try:
+        parts = parts_of(path)
+        if parts:
+            return sum(pq.ParquetFile(p).metadata.num_rows for p in parts)
         return pq.ParquetFile(path).metadata.num_rows
     except FileNotFoundError:
         fail(f"找不到文件 {path}", as_json=as_json)
@@ -46,17 +51,20 @@ def _rows(path: Path, as_json: bool) -> int:
 def synth_cmd(
     claims: int = typer.Option(..., "--claims", min=0, help="理赔笔数"),
     seed: int = typer.Option(0, "--seed", help="随机种子（同一种子结果相同）"),
-    out: Path = typer.Option(..., "-o", "--out", help="输出 Parquet 文件"),
+    out: Path = typer.Option(..., "-o", "--out", help="输出 Parquet 文件（分区时为目录）"),
     year: int = typer.Option(2025, "--year", help="理赔年度"),
+    parts: int | None = typer.Option(
+        None, "--parts", min=1, help="按参保人哈希分区写成目录（每人的理赔在同一分区）"
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
-    """生成合成参保人群与理赔数据（Parquet，按人、按日期排序）。"""
+    """生成合成参保人群与理赔数据（Parquet，按人、按日期排序；或按人分区）。"""
     from yibao.settlement import synth
 
     t0 = time.perf_counter()
     with _progress(claims, "生成理赔", as_json) as cb:
         try:
-            n = synth.write(out, claims, seed, year=year, progress=cb)
+            n = synth.write(out, claims, seed, year=year, progress=cb, parts=parts)
         except (ValueError, OSError) as exc:
             fail(str(exc), as_json=as_json)
     info = {
@@ -71,10 +79,51 @@ def synth_cmd(
         console.print(f"已生成 {n} 笔理赔 → {out}（{info['seconds']} 秒）")
 
 
+@app.command("partition")
+def partition_cmd(
+    claims: Path = typer.Argument(..., help="理赔 Parquet 文件"),
+    out: Path = typer.Option(..., "-o", "--out", help="输出目录（part-NNNNN.parquet）"),
+    parts: int | None = typer.Option(
+        None, "--parts", min=1, help="分区数（默认每 200 万笔一个分区）"
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    """按参保人哈希把理赔文件分区，集群结算时无需再搬运数据。"""
+    from yibao.settlement.batch import BatchError
+    from yibao.settlement.partition import default_parts, partition_file
+
+    total = _rows(claims, as_json)
+    parts = parts or default_parts(total)
+    t0 = time.perf_counter()
+    try:
+        with _progress(total, "分区", as_json) as cb:
+            n = partition_file(claims, out, parts, progress=cb)
+    except (BatchError, ValueError, OSError) as exc:
+        fail(str(exc), as_json=as_json)
+    info = {"claims": n, "parts": parts, "out": str(out)}
+    info["seconds"] = round(time.perf_counter() - t0, 2)
+    if as_json:
+        print_json(info)
+    else:
+        console.print(f"已将 {n} 笔理赔分为 {parts} 个分区 → {out}（{info['seconds']} 秒）")
+
+
+@app.command("warm")
+def warm_cmd(as_json: bool = JsonOpt) -> None:
+    """预先编译批量结算内核（安装时运行一次，之后首次批量结算无需等待编译）。"""
+    from yibao.settlement.warm import warm
+
+    secs = warm()
+    if as_json:
+        print_json({"seconds": round(secs, 2)})
+    else:
+        console.print(f"批量结算内核已就绪（{secs:.1f} 秒）")
+
+
 @app.command("batch")
 def batch_cmd(
-    claims: Path = typer.Argument(..., help="理赔 Parquet 文件"),
-    out: Path = typer.Option(..., "-o", "--out", help="结算结果 Parquet（集群模式为目录）"),
+    claims: Path = typer.Argument(..., help="理赔 Parquet 文件，或按人分区的目录"),
+    out: Path = typer.Option(..., "-o", "--out", help="结算结果 Parquet（分区输入或集群为目录）"),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="dask 调度器地址 tcp://HOST:PORT"
     ),
@@ -83,7 +132,8 @@ def batch_cmd(
 ) -> None:
     """批量结算（向量化引擎；给出 --scheduler 时在 dask 集群上运行）。"""
     from yibao.settlement.batch import BatchError
-    from yibao.settlement.distributed import run_cluster, run_local
+    from yibao.settlement.distributed import run_cluster, run_local, run_parts_local
+    from yibao.settlement.partition import parts_of
 
     total = _rows(claims, as_json)
     t0 = time.perf_counter()
@@ -98,6 +148,8 @@ def batch_cmd(
                     fail(f"无法连接调度器 {scheduler}（{exc}）", as_json=as_json)
                 with client:
                     n = run_cluster(claims, out, client, progress=cb)
+            elif parts_of(claims):
+                n = run_parts_local(claims, out, progress=cb)
             else:
                 n = run_local(claims, out, closing=closing, progress=cb)
     except BatchError as exc:

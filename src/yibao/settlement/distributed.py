@@ -2,16 +2,16 @@
 
 ``run_local`` streams a Parquet file sorted by person (as ``synth`` writes it) in chunks cut at
 person boundaries, so memory stays bounded whatever the size; an unsorted file is read whole
-and sorted by person first. ``run_cluster`` partitions claims by a hash of ``psn_no`` (every
-claim of a person lands in the same partition), settles each partition with the batch kernel
-on the cluster, and writes a partitioned Parquet dataset (``part-NNNNN.parquet``) with a
-``claim_row`` column giving each claim's row in the input.
+and sorted by person first. ``run_cluster`` settles a dataset partitioned by person hash
+(``partition``): one dask task per part file, no claim ever moves between workers; it writes
+a partitioned Parquet dataset (``part-NNNNN.parquet``, same part numbers) whose ``claim_row``
+column gives each claim's row in the original order. ``run_parts_local`` does the same in
+this process (the baseline the cluster is measured against).
 """
 
 from __future__ import annotations
 
 import shutil
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from yibao.policy.resolve import Policy, default_policy
 from yibao.settlement.batch import BatchError, check_columns, settle_table
+from yibao.settlement.partition import default_parts, partition_file, parts_of
 
 KEEP = ("mdtrt_id", "insuplc_admdvs", "insutype", "psn_type", "med_type", "hosp_lv")
 Progress = Callable[[int], None] | None
@@ -161,42 +162,47 @@ def run_local(
     return n
 
 
-# --- dask.distributed ---------------------------------------------------------------------------
+# --- partitioned datasets (no shuffle) ----------------------------------------------------------
 
 
-def _bucket(psn: pa.Array, nparts: int) -> np.ndarray:
-    enc = psn.dictionary_encode()
-    h = np.array([zlib.crc32(s.encode()) for s in enc.dictionary.to_pylist()], dtype=np.int64)
-    return (h % nparts)[enc.indices.to_numpy(zero_copy_only=False)]
-
-
-def _split(src: str, row_groups: list[int], offset: int, nparts: int, tmp: str, task: int) -> int:
-    """Read some row groups, send each claim to its person's partition (a file per pair)."""
-    t = open_parquet(src).read_row_groups(row_groups)
-    t = t.append_column("claim_row", pa.array(np.arange(offset, offset + t.num_rows)))
-    b = _bucket(t.column("psn_no").combine_chunks(), nparts)
-    order = np.argsort(b, kind="stable")
-    bounds = np.searchsorted(b[order], np.arange(nparts + 1))
-    t = t.take(pa.array(order))
-    for p in range(nparts):
-        lo, hi = int(bounds[p]), int(bounds[p + 1])
-        if hi > lo:
-            d = Path(tmp) / f"p{p:05d}"
-            d.mkdir(parents=True, exist_ok=True)
-            pq.write_table(t.slice(lo, hi - lo), d / f"in-{task:05d}.parquet")
-    return t.num_rows
-
-
-def _settle_part(tmp: str, p: int, dst: str, policy: Policy | None) -> int:
-    d = Path(tmp) / f"p{p:05d}"
-    if not d.exists():
+def settle_part(part: str, dst: str, policy: Policy | None = None) -> int:
+    """Settle one part file (every claim of its persons) into ``dst/part-NNNNN.parquet`` and
+    its closing accumulators into ``dst/_closing/``. Returns the claim count."""
+    src = Path(part)
+    t = open_parquet(src).read()
+    if t.num_rows == 0:
         return 0
-    t = pq.read_table(d)
     res = settle_table(t, policy or default_policy())
-    out = output_table(t, res.claims).append_column("claim_row", t.column("claim_row"))
-    pq.write_table(out, Path(dst) / f"part-{p:05d}.parquet", compression="zstd")
-    pq.write_table(res.closing, Path(dst) / "_closing" / f"part-{p:05d}.parquet")
+    out = output_table(t, res.claims)
+    if "claim_row" in t.column_names:
+        out = out.append_column("claim_row", t.column("claim_row"))
+    pq.write_table(out, Path(dst) / src.name, compression="zstd")
+    pq.write_table(res.closing, Path(dst) / "_closing" / src.name, compression="zstd")
     return t.num_rows
+
+
+def _prepare(dst: Path) -> None:
+    if dst.exists():
+        shutil.rmtree(dst) if dst.is_dir() else dst.unlink()
+    (dst / "_closing").mkdir(parents=True)
+
+
+def run_parts_local(
+    src: Path, dst: Path, policy: Policy | None = None, *, progress: Progress = None
+) -> int:
+    """Settle a partitioned dataset part by part in this process (the local baseline)."""
+    policy = policy or default_policy()
+    _prepare(dst)
+    n = 0
+    for part in parts_of(src):
+        k = settle_part(str(part), str(dst), policy)
+        n += k
+        if progress:
+            progress(k)
+    return n
+
+
+# --- dask.distributed ---------------------------------------------------------------------------
 
 
 def run_cluster(
@@ -208,42 +214,33 @@ def run_cluster(
     nparts: int | None = None,
     progress: Progress = None,
 ) -> int:
-    """Settle ``src`` on a dask.distributed ``client`` into the dataset directory ``dst``."""
+    """Settle ``src`` on a dask.distributed ``client`` into the dataset directory ``dst``.
+
+    ``src`` partitioned by person (``synth --parts``, ``yibao partition``): one task per part,
+    reading its file and writing its result — claims never move between workers. A single
+    file is first partitioned here, in one streaming pass, into ``dst/_input``."""
     from distributed import as_completed
 
-    pf = open_parquet(src)
-    meta = pf.metadata
-    nworkers = max(1, len(client.scheduler_info().get("workers", {})))
-    nparts = nparts or max(2 * nworkers, meta.num_rows // 2_000_000 + 1)
-    if dst.exists():
-        shutil.rmtree(dst) if dst.is_dir() else dst.unlink()
-    (dst / "_closing").mkdir(parents=True)
-    tmp = dst / "_shuffle"
-    groups, offset, tasks = [], 0, []
-    for rg in range(meta.num_row_groups):
-        groups.append(rg)
-        rows = sum(meta.row_group(g).num_rows for g in groups)
-        if rows >= 1_000_000 or rg == meta.num_row_groups - 1:
-            tasks.append((groups, offset))
-            offset += rows
-            groups = []
+    parts = parts_of(src)
+    if not parts:
+        nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+        rows = open_parquet(src).metadata.num_rows
+        staged = dst.parent / (dst.name + "._input")
+        partition_file(src, staged, nparts or max(2 * nworkers, default_parts(rows)))
+        try:
+            return run_cluster(staged, dst, client, policy, progress=progress)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    _prepare(dst)
     pol = client.scatter(policy, broadcast=True) if policy is not None else None
-    futs = [
-        client.submit(_split, str(src), g, o, nparts, str(tmp), i, pure=False)
-        for i, (g, o) in enumerate(tasks)
-    ]
-    client.gather(futs)
-    futs = [
-        client.submit(_settle_part, str(tmp), p, str(dst), pol, pure=False) for p in range(nparts)
-    ]
+    futs = [client.submit(settle_part, str(p), str(dst), pol, pure=False) for p in parts]
     n = 0
     for f in as_completed(futs):
         k = f.result()
         n += k
         if progress:
             progress(k)
-    shutil.rmtree(tmp, ignore_errors=True)
     return n
 
 
-__all__ = ["output_table", "run_cluster", "run_local"]
+__all__ = ["output_table", "run_cluster", "run_local", "run_parts_local", "settle_part"]

@@ -31,7 +31,8 @@ Columns: ``psn_no`` (string, zero-padded so the file is sorted by person, then d
 ``mdtrt_id`` (int64), ``insutype``, ``psn_type``, ``age`` (int16), ``insuplc_admdvs``,
 ``med_type``, ``hosp_lv`` (int8), ``mdtrtarea_admvs``, ``offsite_filing``, ``begndate``,
 ``enddate`` (date32), ``amt_01``/``amt_02``/``amt_03`` (int64 fen: 甲/乙/丙 totals),
-``ytd_acct_balance`` (int64 fen, the opening balance). See ``batch.claim_from_row`` for the
+``ytd_acct_balance`` (int64 fen, the opening balance); partitioned output (``write(parts=N)``)
+adds ``claim_row`` (the claim's position in the single-file order). See ``batch.claim_from_row`` for the
 mapping of a row to the scalar ``Claim``.
 """
 
@@ -284,7 +285,15 @@ def write(
     year: int = 2025,
     policy: Policy | None = None,
     progress: Callable[[int], None] | None = None,
+    parts: int | None = None,
 ) -> int:
+    """Write ``claims`` claims to ``path``: one file sorted by person then date, or, with
+    ``parts``, a directory of part files by person hash (``partition``) — every claim of a
+    person in one part, ready for the cluster runner without a shuffle."""
+    if parts:
+        from yibao.settlement.partition import write_parts
+
+        return write_parts(generate(claims, seed, year=year, policy=policy), path, parts, progress)
     writer = None
     n = 0
     try:
