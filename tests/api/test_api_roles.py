@@ -89,30 +89,3 @@ def test_settle_idempotent_owned_and_reversed_once(env):
     assert ("经办员甲", "account.open") in actions
     assert ("医院A", "settlement.settle") in actions and ("医院A", "settlement.reverse") in actions
     assert all(ID_NO not in str(r) for r in audit_rows(accounts.engine))
-
-
-def test_platform_envelopes(env):
-    client, _, staff, hosp_a, _ = env
-    client.post("/api/accounts", json=PERSON, headers=staff)
-    r = client.post("/platform/1101", json={"infno": "1101", "input": {"data": {"psn_no": "T001"}}},
-                    headers=hosp_a)  # fmt: skip
-    out = r.json()
-    assert out["infcode"] == 0 and out["output"]["baseinfo"]["certno"].startswith("5401**")
-    pre = client.post("/platform/2303", json={"infno": "2303", "input": {"claim": CLAIM}},
-                      headers=hosp_a).json()  # fmt: skip
-    assert pre["infcode"] == 0 and pre["output"]["setlinfo"]["hifp_pay"] == 16405.00
-    bad = client.post("/platform/2303", json={"infno": "2303", "input": {"claim": {}}},
-                      headers=hosp_a).json()  # fmt: skip
-    assert bad["infcode"] == -1 and any(e["field"].startswith("input.claim") for e in bad["errors"])
-    done = client.post(
-        "/platform/2304",
-        json={"infno": "2304", "msgid": "m-1", "input": {"claim": CLAIM}},
-        headers=hosp_a,
-    ).json()
-    assert done["infcode"] == 0
-    rev = client.post("/platform/2305", json={"infno": "2305", "input": {
-        "setl_id": done["output"]["setl_id"]}}, headers=hosp_a).json()  # fmt: skip
-    assert rev["infcode"] == 0
-    assert client.post("/platform/2303", json={"infno": "2303", "input": {}}).status_code == 401
-    assert client.post("/platform/9999", json={"infno": "9999"}, headers=hosp_a).json()[
-        "infcode"] == -1  # fmt: skip

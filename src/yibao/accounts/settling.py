@@ -494,7 +494,7 @@ def _check_enrolment(enr: Any, claim: Claim) -> None:
         raise AccountError(
             "person.insuplc_admdvs", f"参保地是 {enr.admdvs}，理赔为 {p.insuplc_admdvs}"
         )
-    if p.insutype == "310" and enr.psn_type != p.psn_type:
+    if p.insutype == "310" and enr.psn_type != p.group:
         raise AccountError(
             "person.psn_type", f"参保登记的人员类别是 {enr.psn_type}，理赔为 {p.psn_type}"
         )

@@ -1,175 +1,103 @@
-"""National-platform-style adapter: ``POST /platform/{infno}`` with ``{"infno", "input"}``
-envelopes answered by ``{"infcode": 0|-1, "err_msg", "output"}``.
+"""``POST /platform/{infno}``: the national-platform sandbox (``yibao.api.platform``).
 
-Transactions: 1101 人员信息获取; 2206/2303 门诊/住院预结算; 2207/2304 门诊/住院结算;
-2208/2305 门诊/住院结算撤销. Settlement input is ``{"claim": <Claim>, "payer": …}`` (our
-claim shape with the platform's field names); ``msgid`` is the idempotency key of a settlement.
-Errors never leave the envelope: the HTTP status is 200 with ``infcode`` -1 and the message,
-as the platform does, except for authentication (401/403).
+Every answer is a platform response envelope with HTTP 200 — failures carry ``infcode`` -1 and
+``err_msg`` naming the field, as the platform does — except authentication (401/403). Only
+hospital keys (the HIS) and staff keys may call it. Deprecated input names are answered with
+``warn_msg`` in the body and a ``Warning: 299`` header.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
 
-from yibao.api.auth import mask_id
 from yibao.api.deps import HospitalOrStaff
-from yibao.api.problems import Problem, field_errors
-from yibao.api.routes_accounts import _owned, account_call, commit_settlement, masked, service
-from yibao.api.routes_public import presettle_claim, settlement_body
+from yibao.api.platform.envelope import Envelope, answer
+from yibao.api.platform.state import SandboxState
+from yibao.api.platform.transactions import HANDLERS, NAMES, Ctx, Refused
+from yibao.api.problems import Problem
+from yibao.api.routes_accounts import _owned, account_call, commit_settlement, service
 from yibao.jsonout import json_response_class
-from yibao.settlement.model import Claim
 
 Exact = json_response_class()
 router = APIRouter(prefix="/platform", tags=["platform"], default_response_class=Exact)
-
-PRESETTLE = {"2206", "2303"}
-SETTLE = {"2207", "2304"}
-REVERSE = {"2208", "2305"}
-INFNOS = {"1101", *PRESETTLE, *SETTLE, *REVERSE}
+INFNOS = tuple(HANDLERS)
 
 
-class Envelope(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    infno: str = Field(description="交易编号，如 2303")
-    msgid: str | None = Field(default=None, max_length=128, description="报文ID（结算幂等键）")
-    input: dict[str, Any] = Field(default_factory=dict)
+def _state(request: Request) -> SandboxState:
+    st = getattr(request.app.state, "platform_sandbox", None)
+    if st is None:
+        st = request.app.state.platform_sandbox = SandboxState()
+    return st
 
 
-def ok(output: dict[str, Any]) -> dict[str, Any]:
-    return {"infcode": 0, "err_msg": None, "output": output}
+def _field_error(exc: ValidationError) -> str:
+    e = exc.errors()[0]
+    return f"{'.'.join(str(x) for x in e['loc'])}：{e['msg']}"
 
 
-def err(message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"infcode": -1, "err_msg": message, "output": {}}
-    if errors:
-        body["errors"] = errors
-    return body
-
-
-@router.post("/{infno}", summary="国家医保平台风格的交易接口")
-def transact(infno: str, env: Envelope, request: Request, who: HospitalOrStaff):
-    if env.infno != infno:
-        return err(f"报文 infno {env.infno} 与地址 {infno} 不一致")
-    if infno not in INFNOS:
-        return err(f"不支持的交易 {infno}；支持：{', '.join(sorted(INFNOS))}")
+@router.post(
+    "/{infno}",
+    summary="国家医保信息平台接口沙箱（" + "、".join(f"{k} {v}" for k, v in NAMES.items()) + "）",
+)
+def transact(
+    infno: str, body: dict[str, Any], request: Request, response: Response, who: HospitalOrStaff
+):
+    received = dt.datetime.now()
+    admvs = body.get("mdtrtarea_admvs") if isinstance(body.get("mdtrtarea_admvs"), str) else None
     try:
-        return ok(_dispatch(infno, env, request, who))
+        env = Envelope.model_validate(body)
+    except ValidationError as exc:
+        return answer(received, admvs, None, f"报文有误：{_field_error(exc)}")
+    if env.infno != infno:
+        return answer(received, admvs, None, f"报文 infno {env.infno} 与地址 {infno} 不一致")
+    if infno not in HANDLERS:
+        return answer(received, admvs, None, f"沙箱不支持交易 {infno}；支持：{'、'.join(INFNOS)}")
+    if who.role == "hospital" and who.hospital and env.fixmedins_code != who.hospital:
+        return answer(received, admvs, None, f"fixmedins_code 应为本机构编号 {who.hospital}")
+    state = _state(request)
+    ctx = Ctx(env, state, None, who.hospital)
+    try:
+        with state.lock:
+            if infno != "9001" and state.signins.get(env.sign_no or "") != env.fixmedins_code:
+                raise Refused("签到流水号无效，请先签到（9001）", "sign_no")
+            ctx.accounts = service(request)
+            ctx.settle = lambda claim, key: _commit(request, who, claim, key)
+            ctx.reverse = lambda setl_id: _reverse(request, who, setl_id)
+            output = HANDLERS[infno](ctx)
+    except Refused as exc:
+        return _reply(
+            response, answer(received, env.mdtrtarea_admvs, None, exc.message, ctx.warnings)
+        )
     except Problem as exc:
         if exc.status in (401, 403):
             raise
-        return err(exc.detail or exc.title, exc.errors)
-    except ValidationError as exc:
-        return err("输入有误", field_errors(list(exc.errors())))
+        detail = exc.detail or exc.title
+        if exc.errors:
+            detail += "（" + "；".join(f"{e['field']}：{e['problem']}" for e in exc.errors) + "）"
+        return _reply(response, answer(received, env.mdtrtarea_admvs, None, detail, ctx.warnings))
+    return _reply(response, answer(received, env.mdtrtarea_admvs, output, None, ctx.warnings))
 
 
-def _claim(env: Envelope) -> tuple[Claim, str | None]:
-    raw = env.input.get("claim")
-    if not isinstance(raw, dict):
-        raise Problem(
-            422,
-            "输入有误",
-            "input.claim 应为结算单对象",
-            [{"field": "input.claim", "problem": "缺少结算单"}],
-        )
-    try:
-        return Claim.model_validate(raw), env.input.get("payer")
-    except ValidationError as exc:
-        errors = [
-            {**e, "field": "input.claim." + e["field"]} for e in field_errors(list(exc.errors()))
-        ]
-        raise Problem(422, "结算单有误", f"{len(errors)} 处问题", errors) from None
+def _reply(response: Response, body: dict[str, Any]) -> dict[str, Any]:
+    if body.get("warn_msg"):
+        response.headers["Warning"] = f'299 yibao "{quote(body["warn_msg"])}"'
+    return body
 
 
-def _dispatch(infno: str, env: Envelope, request: Request, who) -> dict[str, Any]:
-    if infno == "1101":
-        return _person_info(request, who, env)
-    if infno in PRESETTLE:
-        claim, payer = _claim(env)
-        svc = request.app.state.accounts
-        if svc is None:  # no books: the claim's own year-to-date figures
-            return presettle_claim(claim)
-        s = account_call(request, who, "", claim.person.psn_no, svc.presettle, claim, payer=payer)
-        return settlement_body(s)
-    if infno in SETTLE:
-        if not env.msgid:
-            raise Problem(
-                422,
-                "缺少 msgid",
-                "结算交易需要 msgid 作为幂等键",
-                [{"field": "msgid", "problem": "必填"}],
-            )
-        claim, payer = _claim(env)
-        return commit_settlement(request, who, claim, env.msgid, payer)
-    setl_id = env.input.get("setl_id")
-    if not (isinstance(setl_id, int) or (isinstance(setl_id, str) and setl_id.isdigit())) or not (
-        0 < int(setl_id) <= 2**62
-    ):
-        raise Problem(
-            422,
-            "缺少 setl_id",
-            "撤销交易需要 input.setl_id",
-            [{"field": "input.setl_id", "problem": "应为结算ID（整数）"}],
-        )
-    svc = _owned(request, who, int(setl_id))
-    return masked(
-        account_call(
-            request,
-            who,
-            "settlement.reverse",
-            str(setl_id),
-            svc.reverse,
-            int(setl_id),
-            reason=str(env.input.get("reason", "")),
-        )
-    )
-
-
-def _person_info(request: Request, who, env: Envelope) -> dict[str, Any]:
-    from yibao.accounts.ledger import ENROLMENTS, PERSONS
-
-    data = env.input.get("data") or {}
-    psn_no = data.get("psn_no") if isinstance(data, dict) else None
-    if not psn_no:
-        raise Problem(
-            422, "缺少人员编号", errors=[{"field": "input.data.psn_no", "problem": "必填"}]
-        )
+def _commit(request: Request, who, claim, key: str) -> dict[str, Any]:
     svc = service(request)
-    with svc.engine.connect() as conn:
-        person = conn.execute(select(PERSONS).where(PERSONS.c.psn_no == psn_no)).first()
-        if person is None:
-            raise Problem(404, "未找到", f"人员编号 {psn_no} 不存在")
-        enrolments = conn.execute(
-            select(ENROLMENTS).where(ENROLMENTS.c.psn_no == psn_no).order_by(ENROLMENTS.c.id)
-        ).all()
-    balc = None
-    try:
-        balc = svc.balance(psn_no)["balance"]
-    except Exception:
-        balc = None
-    return {
-        "baseinfo": {
-            "psn_no": person.psn_no,
-            "psn_name": person.name,
-            "psn_cert_type": "01",
-            "certno": mask_id(person.id_no),
-            "gend": person.sex,
-            "brdy": person.birth_date,
-        },
-        "insuinfo": [
-            {
-                "insutype": e.insutype,
-                "psn_type": e.psn_type,
-                "insuplc_admdvs": e.admdvs,
-                "psn_insu_stas": "1" if e.status == "active" else "2",
-                "psn_insu_date": e.since,
-                "paus_insu_date": e.until,
-                "balc": balc if e.insutype == "310" and e.status == "active" else None,
-            }
-            for e in enrolments
-        ],
-    }
+    done = commit_settlement(request, who, claim, key, None)
+    row = account_call(request, who, "", str(done["setl_id"]), svc.settlement, done["setl_id"])
+    return {"setl_id": done["setl_id"], "settlement": row["settlement"]}
+
+
+def _reverse(request: Request, who, setl_id: int) -> Any:
+    svc = _owned(request, who, setl_id)
+    return account_call(
+        request, who, "settlement.reverse", str(setl_id), svc.reverse, setl_id, reason="平台撤销"
+    )

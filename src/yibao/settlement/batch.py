@@ -50,7 +50,7 @@ from yibao.money import from_fen, to_fen
 from yibao.policy import regions
 from yibao.policy.resolve import Policy, default_policy
 from yibao.settlement import _kernel as _k
-from yibao.settlement.codes import EMPLOYEE, HOSP_LV, MED_TYPE, OFFSITE_FILING
+from yibao.settlement.codes import EMPLOYEE, HOSP_LV, MED_TYPE, OFFSITE_FILING, PSN_TYPE
 from yibao.settlement.model import ACCUMULATORS, Claim
 from yibao.settlement.plan import SettlementError, build
 
@@ -66,7 +66,7 @@ REQUIRED = (
     "amt_03",
 )
 OPTIONAL = {
-    "psn_type": "in_service",
+    "psn_type": "",  # 人员类别 code; 1101 (employees) or 1501/1405 (residents) when empty
     "resident_group": "all",
     "mdtrtarea_admvs": None,  # the insured region
     "offsite_filing": "none",
@@ -132,7 +132,7 @@ def claim_from_row(row: dict[str, Any], ytd: Any = None) -> Claim:
         "person": {
             "psn_no": row["psn_no"],
             "insutype": row["insutype"],
-            "psn_type": row.get("psn_type") or "in_service",
+            "psn_type": row.get("psn_type") or "",
             "resident_group": row.get("resident_group") or "all",
             "insuplc_admdvs": row["insuplc_admdvs"],
         },
@@ -285,6 +285,30 @@ def _codes(table: pa.Table, name: str, allowed: tuple[str, ...], default: str) -
     return lut[codes]
 
 
+def _psn_groups(table: pa.Table) -> np.ndarray:
+    """``psn_type`` (platform code, or the deprecated in_service / retired) → index into
+    PSN_TYPES of the person group the packs key employee tables by."""
+    n = table.num_rows
+    if "psn_type" not in table.column_names:
+        return np.zeros(n, dtype=np.int8)
+    arr = _col(table, "psn_type")
+    if arr.null_count:
+        arr = pc.fill_null(arr.cast(pa.string()), "in_service")
+    codes, dictionary = _encode(arr)
+    lut = []
+    for v in (str(x) for x in dictionary.to_pylist()):
+        if v in PSN_TYPES:
+            lut.append(PSN_TYPES.index(v))
+        elif v in PSN_TYPE:
+            g = PSN_TYPE[v][1]
+            lut.append(PSN_TYPES.index("retired" if g == "retired" else "in_service"))
+        else:
+            raise BatchError(
+                f"列 psn_type 含无法识别的取值 {v!r}；可用：人员类别代码 {'、'.join(PSN_TYPE)}"
+            )
+    return np.array(lut, dtype=np.int8)[codes]
+
+
 def _regions(table: pa.Table, name: str, fallback: str | None = None):
     """Region column → (codes per claim, normalised codes, province codes)."""
     if name not in table.column_names:
@@ -368,7 +392,7 @@ def settle_table(table: pa.Table, policy: Policy | None = None) -> BatchResult:
     # group key
     a1, a2, a3 = (_int_col(table, f"amt_{lv}") for lv in ("01", "02", "03"))
     ins = _codes(table, "insutype", INSUTYPES, "310")
-    ptype = _codes(table, "psn_type", PSN_TYPES, "in_service")
+    ptype = _psn_groups(table)
     rgroup = _codes(table, "resident_group", GROUPS, "all")
     med_codes = tuple(MED_TYPE)
     med = _codes(table, "med_type", med_codes, "21")

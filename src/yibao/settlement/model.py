@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from yibao.money import ZERO, money
 from yibao.policy import regions
-from yibao.settlement.codes import MED_TYPE
+from yibao.settlement.codes import MED_TYPE, PSN_TYPE, PSN_TYPE_OLD, RESIDENT_DEFAULT_PSN_TYPE
 
 
 def _money_in(v: Any) -> Any:
@@ -46,17 +46,42 @@ class Person(BaseModel):
     model_config = Strict
     psn_no: str = Field(min_length=1)
     insutype: Literal["310", "390"]
-    psn_type: Literal["in_service", "retired"] = "in_service"
+    # 人员类别 as the platform codes it (codes.PSN_TYPE); the old values in_service / retired
+    # are read as 1101 / 1201 (deprecated: ``deprecations`` lists them). Default: 1101 for
+    # employees, 1501 (1405 for minors) for residents.
+    psn_type: str = ""
     # Resident groups some cities set apart in their ratio tables; "all" otherwise.
     resident_group: Literal["all", "minor", "adult", "senior"] = "all"
     insuplc_admdvs: str
 
     _region = field_validator("insuplc_admdvs")(classmethod(lambda cls, v: _check_region(v)))
 
+    @model_validator(mode="after")
+    def _psn_type(self) -> Person:
+        code = self.psn_type
+        if code in PSN_TYPE_OLD:  # deprecated names; residents had no real person type
+            code = PSN_TYPE_OLD[code] if self.insutype == "310" else ""
+        if not code:
+            code = (
+                "1101" if self.insutype == "310" else RESIDENT_DEFAULT_PSN_TYPE[self.resident_group]
+            )
+        if code not in PSN_TYPE:
+            allowed = "、".join(f"{k} {v[0]}" for k, v in PSN_TYPE.items())
+            raise ValueError(f"psn_type：未知的人员类别 {self.psn_type!r}；可用：{allowed}")
+        resident = PSN_TYPE[code][1] == "resident"
+        if resident != (self.insutype == "390"):
+            raise ValueError(
+                f"psn_type：人员类别 {code} {PSN_TYPE[code][0]} 与险种 {self.insutype} 不符"
+            )
+        object.__setattr__(self, "psn_type", code)
+        return self
+
     @property
     def group(self) -> str:
-        """in_service | retired: the person group employee tables in the packs are keyed by."""
-        return self.psn_type
+        """in_service | retired: the person group employee tables in the packs are keyed by
+        (residents: in_service, unused — their tables are keyed by ``resident_group``)."""
+        g = PSN_TYPE[self.psn_type][1]
+        return "in_service" if g == "resident" else g
 
 
 class Encounter(BaseModel):
@@ -144,6 +169,22 @@ class Ytd(BaseModel):
 
 
 ACCUMULATORS = tuple(Ytd.model_fields)
+
+
+def deprecations(raw: Any) -> list[str]:
+    """The deprecated input names and values a raw claim (JSON object) uses, as messages."""
+    out: list[str] = []
+    if not isinstance(raw, dict):
+        return out
+    person = raw.get("person")
+    if isinstance(person, dict) and person.get("psn_type") in PSN_TYPE_OLD:
+        old = person["psn_type"]
+        out.append(f"person.psn_type={old} 已弃用，请改用人员类别代码 {PSN_TYPE_OLD[old]}")
+    fees = raw.get("fees")
+    for i, f in enumerate(fees if isinstance(fees, list) else []):
+        if isinstance(f, dict) and "chrg_item_lv" in f:
+            out.append(f"fees.{i}.chrg_item_lv 已弃用，请改用 chrgitm_lv")
+    return out
 
 
 class Claim(BaseModel):

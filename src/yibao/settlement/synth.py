@@ -28,7 +28,7 @@ order of published national statistics, not fitted to data:
 - personal-account opening balance (employees): log-normal, mean about 2 000 yuan.
 
 Columns: ``psn_no`` (string, zero-padded so the file is sorted by person, then date),
-``mdtrt_id`` (int64), ``insutype``, ``psn_type``, ``age`` (int16), ``insuplc_admdvs``,
+``mdtrt_id`` (int64), ``insutype``, ``psn_type`` (人员类别 code), ``age`` (int16), ``insuplc_admdvs``,
 ``med_type``, ``hosp_lv`` (int8), ``mdtrtarea_admvs``, ``offsite_filing``, ``begndate``,
 ``enddate`` (date32), ``amt_01``/``amt_02``/``amt_03`` (int64 fen: 甲/乙/丙 totals),
 ``ytd_acct_balance`` (int64 fen, the opening balance); partitioned output (``write(parts=N)``)
@@ -228,7 +228,7 @@ def _chunk(
     end = start + doy
     begin = np.maximum(end - stay, start)
     bal = np.where(emp, np.round(rng.lognormal(np.log(2000) - 0.5, 1.0, npers) * 100), 0)
-    ptype = np.where(retired, "retired", "in_service")
+    ptype = np.where(retired, "1201", np.where(emp, "1101", "1501"))  # 人员类别 codes
     names = np.char.add(f"S{seed}-", np.char.zfill((first + person).astype(str), 10))
     return pa.table(
         {

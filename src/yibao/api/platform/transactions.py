@@ -1,0 +1,597 @@
+"""The sandbox's transactions, one function per ``infno``: input node → output node.
+
+Outpatient: 9001 签到, 1101 人员信息获取, 2201 门诊挂号, 2203 门诊就诊信息上传, 2204 门诊费用明细
+信息上传, 2206 门诊预结算, 2207 门诊结算, 2208 门诊结算撤销. Inpatient: 2401 入院办理, 2301 住院
+费用明细信息上传, 2302 住院费用明细信息撤销, 2402 出院办理, 2303 住院预结算, 2304 住院结算, 2305
+住院结算撤销. Then 3201 医药机构费用结算对总账 and 5203 结算信息查询.
+
+Where the real platform looks something up in its own registries, the sandbox takes it from the
+input's ``exp_content`` extension node (the platform's own extension mechanism): the
+institution's level ``hosp_lv`` (0–3) at 2201/2401, and on fee lines the item's ``chrgitm_lv``
+(01 甲类, 02 乙类, 03 丙类), ``pric_uplmt_amt`` 限价 and ``selfpay_prop`` 自付比例 — directly on
+the line or in its ``exp_content``, since the sandbox has no catalogue of 医保目录编码.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from yibao.money import ZERO, money
+from yibao.present import mask_id
+from yibao.settlement.codes import MED_TYPE, PSN_TYPE_OLD, RESIDENT_DEFAULT_PSN_TYPE
+from yibao.settlement.model import Claim, FeeLine
+from yibao.settlement.plan import SettlementError
+
+from .envelope import Envelope
+from .state import SandboxState, Settled, Visit
+
+
+class Refused(Exception):
+    """A transaction the platform answers with infcode -1 and this message."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = f"{field}：{message}" if field else message
+
+
+class Ctx:
+    def __init__(self, env: Envelope, state: SandboxState, accounts: Any, hospital: str | None):
+        self.env, self.state, self.accounts, self.hospital = env, state, accounts, hospital
+        self.warnings: list[str] = []
+        self.settle: Callable[[Claim, str], Any] | None = None  # set by the router (audited)
+        self.reverse: Callable[[int], Any] | None = None
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _node(ctx: Ctx, name: str, kind: type = dict) -> Any:
+    v = ctx.env.input.get(name)
+    if not isinstance(v, kind):
+        what = "对象" if kind is dict else "数组"
+        raise Refused(f"缺少或不是{what}", f"input.{name}")
+    return v
+
+
+def _req(d: dict[str, Any], key: str, where: str) -> Any:
+    v = d.get(key)
+    if v is None or v == "":
+        raise Refused("必填", f"{where}.{key}")
+    return v
+
+
+def _time(v: Any, where: str) -> dt.datetime:
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(str(v), fmt)
+        except ValueError:
+            continue
+    raise Refused("应为 yyyy-MM-dd HH:mm:ss", where)
+
+
+def _amount(v: Any, where: str) -> Decimal:
+    try:
+        return money(str(v))
+    except (TypeError, ValueError):
+        raise Refused(f"不是有效金额：{v!r}", where) from None
+
+
+def _exp(d: dict[str, Any]) -> dict[str, Any]:
+    e = d.get("exp_content")
+    if isinstance(e, list):  # some integrations send a one-element list
+        e = e[0] if e and isinstance(e[0], dict) else {}
+    return e if isinstance(e, dict) else {}
+
+
+def _visit(ctx: Ctx, mdtrt_id: Any, psn_no: Any = None, where: str = "input.data") -> Visit:
+    v = ctx.state.visits.get(str(mdtrt_id))
+    if v is None or v.fixmedins_code != ctx.env.fixmedins_code:
+        raise Refused(f"就诊ID {mdtrt_id} 不存在", f"{where}.mdtrt_id")
+    if psn_no is not None and str(psn_no) != v.psn_no:
+        raise Refused(f"人员编号与就诊ID {mdtrt_id} 不符", f"{where}.psn_no")
+    return v
+
+
+def _enrolment(ctx: Ctx, psn_no: str, insutype: str | None = None):
+    from yibao.accounts.ledger import ENROLMENTS, PERSONS
+
+    with ctx.accounts.engine.connect() as conn:
+        person = conn.execute(select(PERSONS).where(PERSONS.c.psn_no == psn_no)).first()
+        rows = conn.execute(
+            select(ENROLMENTS).where(ENROLMENTS.c.psn_no == psn_no).order_by(ENROLMENTS.c.id)
+        ).all()
+    if person is None:
+        raise Refused(f"人员编号 {psn_no} 不存在", "psn_no")
+    active = [
+        e for e in rows if e.status == "active" and (insutype is None or e.insutype == insutype)
+    ]
+    return person, rows, (active[-1] if active else None)
+
+
+def psn_type_code(insutype: str, group: str) -> str:
+    """The platform's 人员类别 for the project's person group (employees) or a resident."""
+    if insutype == "390":
+        return RESIDENT_DEFAULT_PSN_TYPE["all"]
+    return PSN_TYPE_OLD.get(group, group)
+
+
+# --- sign-in and person ----------------------------------------------------------------------------
+
+
+def t9001(ctx: Ctx) -> dict[str, Any]:
+    node = _node(ctx, "signIn")
+    _req(node, "opter_no", "input.signIn")
+    _req(node, "ip", "input.signIn")
+    sign_no = ctx.state.next_id("S")
+    ctx.state.signins[sign_no] = ctx.env.fixmedins_code
+    return {
+        "signinoutb": {"sign_time": f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}", "sign_no": sign_no}
+    }
+
+
+def t1101(ctx: Ctx) -> dict[str, Any]:
+    from yibao.accounts.ledger import PERSONS
+
+    data = _node(ctx, "data")
+    psn_no = data.get("psn_no")
+    if not psn_no:
+        certno = _req(data, "certno", "input.data")
+        with ctx.accounts.engine.connect() as conn:
+            row = conn.execute(select(PERSONS).where(PERSONS.c.id_no == str(certno))).first()
+        if row is None:
+            raise Refused("未查询到参保人员信息", "input.data.certno")
+        psn_no = row.psn_no
+    person, rows, _ = _enrolment(ctx, str(psn_no))
+    balc = None
+    try:
+        balc = ctx.accounts.balance(person.psn_no)["balance"]
+    except Exception:  # no personal account (residents)
+        balc = None
+    return {
+        "baseinfo": {
+            "psn_no": person.psn_no,
+            "psn_cert_type": "01",
+            "certno": mask_id(person.id_no),
+            "psn_name": person.name,
+            "gend": person.sex,
+            "brdy": person.birth_date,
+        },
+        "insuinfo": [
+            {
+                "insutype": e.insutype,
+                "psn_type": psn_type_code(e.insutype, e.psn_type),
+                "insuplc_admdvs": e.admdvs,
+                "psn_insu_stas": "1" if e.status == "active" else "2",
+                "psn_insu_date": e.since,
+                "paus_insu_date": e.until,
+                "balc": balc if e.insutype == "310" and e.status == "active" else None,
+            }
+            for e in rows
+        ],
+    }
+
+
+# --- visits -----------------------------------------------------------------------------------------
+
+
+def _open_visit(ctx: Ctx, d: dict[str, Any], where: str, category: str, no_key: str) -> Visit:
+    psn_no = str(_req(d, "psn_no", where))
+    insutype = str(_req(d, "insutype", where))
+    if insutype not in ("310", "390"):
+        raise Refused(
+            "沙箱支持 310 职工基本医疗保险、390 城乡居民基本医疗保险", f"{where}.insutype"
+        )
+    _, _, enr = _enrolment(ctx, psn_no, insutype)
+    if enr is None:
+        raise Refused(f"人员 {psn_no} 没有有效的 {insutype} 参保记录", f"{where}.psn_no")
+    if ctx.env.insuplc_admdvs and ctx.env.insuplc_admdvs != enr.admdvs:
+        raise Refused(f"参保地应为 {enr.admdvs}", "insuplc_admdvs")
+    lv = _exp(d).get("hosp_lv", d.get("hosp_lv"))
+    if str(lv) not in ("0", "1", "2", "3"):
+        raise Refused(
+            "沙箱需要医疗机构等级 0–3（exp_content.hosp_lv）", f"{where}.exp_content.hosp_lv"
+        )
+    med_type = str(d.get("med_type") or ("21" if category == "inpatient" else "11"))
+    if med_type not in MED_TYPE or MED_TYPE[med_type][1] not in (
+        ("inpatient",) if category == "inpatient" else ("outpatient", "chronic")
+    ):
+        raise Refused(f"医疗类别 {med_type} 不适用于此交易", f"{where}.med_type")
+    v = Visit(
+        mdtrt_id=ctx.state.next_id("M"),
+        fixmedins_code=ctx.env.fixmedins_code,
+        psn_no=psn_no,
+        insutype=insutype,
+        insuplc_admdvs=enr.admdvs,
+        mdtrtarea_admvs=ctx.env.mdtrtarea_admvs,
+        med_type=med_type,
+        category=category,
+        hosp_lv=int(lv),
+        begntime=_time(_req(d, "begntime", where), f"{where}.begntime"),
+        ipt_otp_no=str(_req(d, no_key, where)),
+    )
+    ctx.state.visits[v.mdtrt_id] = v
+    return v
+
+
+def t2201(ctx: Ctx) -> dict[str, Any]:
+    v = _open_visit(ctx, _node(ctx, "data"), "input.data", "outpatient", "ipt_otp_no")
+    return {"data": {"mdtrt_id": v.mdtrt_id, "psn_no": v.psn_no, "ipt_otp_no": v.ipt_otp_no}}
+
+
+def t2203(ctx: Ctx) -> dict[str, Any]:
+    info = _node(ctx, "mdtrtinfo")
+    v = _visit(
+        ctx, _req(info, "mdtrt_id", "input.mdtrtinfo"), info.get("psn_no"), "input.mdtrtinfo"
+    )
+    med_type = str(_req(info, "med_type", "input.mdtrtinfo"))
+    if med_type not in MED_TYPE or MED_TYPE[med_type][1] == "inpatient":
+        raise Refused(
+            f"门诊医疗类别应为 {', '.join(k for k, (_, c) in MED_TYPE.items() if c != 'inpatient')}",
+            "input.mdtrtinfo.med_type",
+        )
+    v.med_type = med_type
+    v.diseinfo = list(ctx.env.input.get("diseinfo") or [])
+    return {}
+
+
+def t2401(ctx: Ctx) -> dict[str, Any]:
+    v = _open_visit(ctx, _node(ctx, "mdtrtinfo"), "input.mdtrtinfo", "inpatient", "ipt_no")
+    v.diseinfo = list(ctx.env.input.get("diseinfo") or [])
+    return {"result": {"mdtrt_id": v.mdtrt_id}}
+
+
+def t2402(ctx: Ctx) -> dict[str, Any]:
+    d = _node(ctx, "dscginfo")
+    v = _visit(ctx, _req(d, "mdtrt_id", "input.dscginfo"), d.get("psn_no"), "input.dscginfo")
+    if v.category != "inpatient":
+        raise Refused("不是住院就诊", "input.dscginfo.mdtrt_id")
+    end = _time(_req(d, "endtime", "input.dscginfo"), "input.dscginfo.endtime")
+    if end < v.begntime:
+        raise Refused("出院时间早于入院时间", "input.dscginfo.endtime")
+    v.endtime = end
+    if ctx.env.input.get("diseinfo"):
+        v.diseinfo = list(ctx.env.input["diseinfo"])
+    return {}
+
+
+# --- fee details ---------------------------------------------------------------------------------
+
+
+def _fee_line(ctx: Ctx, raw: dict[str, Any], where: str) -> dict[str, Any]:
+    ext = _exp(raw)
+    lv = raw.get("chrgitm_lv", ext.get("chrgitm_lv"))
+    if lv is None and ("chrg_item_lv" in raw or "chrg_item_lv" in ext):
+        lv = raw.get("chrg_item_lv", ext.get("chrg_item_lv"))
+        ctx.warnings.append(f"{where}.chrg_item_lv 已弃用，请改用 chrgitm_lv")
+    if lv is None:
+        raise Refused("必填（沙箱没有医保目录，收费项目等级随明细传入）", f"{where}.chrgitm_lv")
+    line = {
+        "code": str(_req(raw, "med_list_codg", where)),
+        "name": str(raw.get("medins_list_name") or raw.get("med_list_name") or ""),
+        "chrgitm_lv": str(lv),
+        "amount": str(_req(raw, "det_item_fee_sumamt", where)),
+        "quantity": str(raw.get("cnt", "1")),
+    }
+    limit = raw.get("pric_uplmt_amt", ext.get("pric_uplmt_amt"))
+    if limit not in (None, ""):
+        line["price_limit"] = str(limit)
+    prop = raw.get("selfpay_prop", ext.get("selfpay_prop"))
+    if prop not in (None, ""):
+        line["selfpay_prop"] = str(prop)
+    try:
+        FeeLine.model_validate(line)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        name = {"amount": "det_item_fee_sumamt", "quantity": "cnt", "price_limit": "pric_uplmt_amt"}
+        loc = ".".join(name.get(str(x), str(x)) for x in e["loc"])
+        raise Refused(e["msg"], f"{where}.{loc}") from None
+    return line
+
+
+def _upload(ctx: Ctx, category: str) -> dict[str, Any]:
+    lines = _node(ctx, "feedetail", list)
+    if not lines:
+        raise Refused("至少一条费用明细", "input.feedetail")
+    staged: list[tuple[Visit, str, dict[str, Any], dict[str, Any]]] = []
+    for i, raw in enumerate(lines):
+        where = f"input.feedetail.{i}"
+        if not isinstance(raw, dict):
+            raise Refused("应为对象", where)
+        v = _visit(ctx, _req(raw, "mdtrt_id", where), raw.get("psn_no"), where)
+        if v.category != category:
+            raise Refused("就诊类别与交易不符", f"{where}.mdtrt_id")
+        if v.setl_ids and category == "outpatient":
+            raise Refused("该就诊已结算", f"{where}.mdtrt_id")
+        sn = str(_req(raw, "feedetl_sn", where))
+        if sn in v.fees:
+            raise Refused(f"费用明细流水号 {sn} 重复上传", f"{where}.feedetl_sn")
+        staged.append((v, sn, _fee_line(ctx, raw, where), raw))
+    result = []
+    for v, sn, line, raw in staged:  # all checked: nothing half-stored
+        v.fees[sn] = {**line, "fee_ocur_time": raw.get("fee_ocur_time")}
+        result.append(
+            {
+                "feedetl_sn": sn,
+                "det_item_fee_sumamt": money(line["amount"]),
+                "cnt": Decimal(line["quantity"]),
+                "pric": raw.get("pric"),
+                "pric_uplmt_amt": money(line["price_limit"]) if "price_limit" in line else None,
+                "selfpay_prop": Decimal(line["selfpay_prop"]) if "selfpay_prop" in line else None,
+                "chrgitm_lv": line["chrgitm_lv"],
+            }
+        )
+    return {"result": result}
+
+
+def t2204(ctx: Ctx) -> dict[str, Any]:
+    return _upload(ctx, "outpatient")
+
+
+def t2301(ctx: Ctx) -> dict[str, Any]:
+    return _upload(ctx, "inpatient")
+
+
+def t2302(ctx: Ctx) -> dict[str, Any]:
+    rows = ctx.env.input.get("data")
+    rows = [rows] if isinstance(rows, dict) else rows
+    if not isinstance(rows, list) or not rows:
+        raise Refused("缺少撤销的明细", "input.data")
+    for i, r in enumerate(rows):
+        where = f"input.data.{i}"
+        v = _visit(
+            ctx, _req(r if isinstance(r, dict) else {}, "mdtrt_id", where), r.get("psn_no"), where
+        )
+        if v.setl_ids and not all(ctx.state.settlements[s].reversed for s in v.setl_ids):
+            raise Refused("该住院已结算，请先撤销结算（2305）", f"{where}.mdtrt_id")
+        sn = str(_req(r, "feedetl_sn", where))
+        if sn == "0000":  # every detail of the stay
+            v.fees.clear()
+        elif v.fees.pop(sn, None) is None:
+            raise Refused(f"费用明细流水号 {sn} 不存在", f"{where}.feedetl_sn")
+    return {}
+
+
+# --- settlement ------------------------------------------------------------------------------------
+
+
+def _claim(ctx: Ctx, v: Visit, d: dict[str, Any]) -> Claim:
+    if not v.fees:
+        raise Refused("该就诊没有已上传的费用明细", "input.data.mdtrt_id")
+    total = sum((money(f["amount"]) for f in v.fees.values()), ZERO)
+    stated = _amount(_req(d, "medfee_sumamt", "input.data"), "input.data.medfee_sumamt")
+    if stated != total:
+        raise Refused(
+            f"医疗费总额 {stated} 与已上传明细合计 {total} 不符", "input.data.medfee_sumamt"
+        )
+    if str(d.get("insutype", v.insutype)) != v.insutype:
+        raise Refused(f"险种应为 {v.insutype}", "input.data.insutype")
+    if str(d.get("acct_used_flag", "1")) == "0":
+        ctx.warnings.append("沙箱按参保地规定使用个人账户，acct_used_flag=0 未生效")
+    if v.category == "inpatient":
+        if v.endtime is None:
+            if str(d.get("mid_setl_flag", "0")) != "1":
+                raise Refused(
+                    "请先办理出院（2402），或以中途结算（mid_setl_flag=1）结算",
+                    "input.data.mdtrt_id",
+                )
+            end = dt.datetime.now()
+        else:
+            end = v.endtime
+    else:
+        end = v.begntime
+    _, _, enr = _enrolment(ctx, v.psn_no, v.insutype)
+    if enr is None:
+        raise Refused(f"人员 {v.psn_no} 没有有效的 {v.insutype} 参保记录", "input.data.psn_no")
+    try:
+        return Claim.model_validate(
+            {
+                "person": {
+                    "psn_no": v.psn_no,
+                    "insutype": v.insutype,
+                    "psn_type": psn_type_code(v.insutype, enr.psn_type),
+                    "insuplc_admdvs": v.insuplc_admdvs,
+                },
+                "encounter": {
+                    "med_type": v.med_type,
+                    "hosp_lv": v.hosp_lv,
+                    "mdtrtarea_admvs": v.mdtrtarea_admvs,
+                    "begndate": v.begntime.date(),
+                    "enddate": max(end.date(), v.begntime.date()),
+                },
+                "fees": [
+                    {k: x for k, x in f.items() if k != "fee_ocur_time"} for f in v.fees.values()
+                ],
+            }
+        )
+    except ValidationError as exc:
+        raise Refused(str(exc.errors()[0]["msg"]), "input.data") from None
+
+
+def _setl_output(v: Visit, s: Any, setl_id: int | None = None) -> dict[str, Any]:
+    info = {**s.setlinfo.model_dump(), "mdtrt_id": v.mdtrt_id}
+    if setl_id is not None:
+        info["setl_id"] = str(setl_id)
+        info["setl_time"] = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}"
+    return {
+        "setlinfo": info,
+        "setldetail": [x.model_dump() for x in s.setldetail],
+        "warnings": list(s.warnings),
+    }
+
+
+def _presettle(ctx: Ctx, category: str) -> dict[str, Any]:
+    d = _node(ctx, "data")
+    v = _visit(ctx, _req(d, "mdtrt_id", "input.data"), _req(d, "psn_no", "input.data"))
+    if v.category != category:
+        raise Refused("就诊类别与交易不符", "input.data.mdtrt_id")
+    claim = _claim(ctx, v, d)
+    try:
+        s = ctx.accounts.presettle(claim, trace=False)
+    except SettlementError as exc:
+        raise Refused(str(exc)) from None
+    return _setl_output(v, s)
+
+
+def _settle(ctx: Ctx, category: str) -> dict[str, Any]:
+    d = _node(ctx, "data")
+    v = _visit(ctx, _req(d, "mdtrt_id", "input.data"), _req(d, "psn_no", "input.data"))
+    if v.category != category:
+        raise Refused("就诊类别与交易不符", "input.data.mdtrt_id")
+    live = [s for s in v.setl_ids if not ctx.state.settlements[s].reversed]
+    claim = _claim(ctx, v, d)
+    assert ctx.settle is not None
+    done = ctx.settle(claim, ctx.env.msgid)
+    if live and done["setl_id"] not in live:
+        raise Refused(f"该就诊已结算，请先撤销（结算ID {live[0]}）", "input.data.mdtrt_id")
+    s = done["settlement"]
+    if done["setl_id"] not in ctx.state.settlements:
+        info = s.setlinfo
+        ctx.state.settlements[done["setl_id"]] = Settled(
+            done["setl_id"], v.mdtrt_id, v.fixmedins_code, v.insutype, dt.date.today(),
+            info.medfee_sumamt, info.fund_pay_sumamt, info.acct_pay,
+        )  # fmt: skip
+        v.setl_ids.append(done["setl_id"])
+    return _setl_output(v, s, done["setl_id"])
+
+
+def t2206(ctx: Ctx) -> dict[str, Any]:
+    return _presettle(ctx, "outpatient")
+
+
+def t2303(ctx: Ctx) -> dict[str, Any]:
+    return _presettle(ctx, "inpatient")
+
+
+def t2207(ctx: Ctx) -> dict[str, Any]:
+    return _settle(ctx, "outpatient")
+
+
+def t2304(ctx: Ctx) -> dict[str, Any]:
+    return _settle(ctx, "inpatient")
+
+
+def _reverse(ctx: Ctx, category: str) -> dict[str, Any]:
+    d = _node(ctx, "data")
+    v = _visit(ctx, _req(d, "mdtrt_id", "input.data"), _req(d, "psn_no", "input.data"))
+    raw = str(_req(d, "setl_id", "input.data"))
+    if not raw.isdigit() or int(raw) not in v.setl_ids or v.category != category:
+        raise Refused(f"结算ID {raw} 不属于该就诊", "input.data.setl_id")
+    rec = ctx.state.settlements[int(raw)]
+    if rec.reversed:
+        raise Refused(f"结算 {raw} 已撤销", "input.data.setl_id")
+    assert ctx.reverse is not None
+    ctx.reverse(int(raw))
+    rec.reversed = True
+    return {"setlinfo": {"setl_id": raw, "mdtrt_id": v.mdtrt_id, "psn_no": v.psn_no}}
+
+
+def t2208(ctx: Ctx) -> dict[str, Any]:
+    return _reverse(ctx, "outpatient")
+
+
+def t2305(ctx: Ctx) -> dict[str, Any]:
+    return _reverse(ctx, "inpatient")
+
+
+# --- reconciliation and queries ----------------------------------------------------------------------
+
+
+def t3201(ctx: Ctx) -> dict[str, Any]:
+    """对总账: the institution's totals of settled (not reversed) claims in the period against
+    ours. ``stmt_rslt`` 0 平, 1 不平 (the code values were not confirmed against the spec)."""
+    d = _node(ctx, "data")
+    w = "input.data"
+    insutype = str(_req(d, "insutype", w))
+    lo = _time(_req(d, "stmt_begndate", w), f"{w}.stmt_begndate").date()
+    hi = _time(_req(d, "stmt_enddate", w), f"{w}.stmt_enddate").date()
+    mine = [
+        s
+        for s in ctx.state.settlements.values()
+        if s.fixmedins_code == ctx.env.fixmedins_code
+        and s.insutype == insutype
+        and lo <= s.day <= hi
+        and not s.reversed
+    ]
+    ours = {
+        "medfee_sumamt": sum((s.medfee_sumamt for s in mine), ZERO),
+        "fund_pay_sumamt": sum((s.fund_pay_sumamt for s in mine), ZERO),
+        "acct_pay": sum((s.acct_pay for s in mine), ZERO),
+        "fixmedins_setl_cnt": len(mine),
+    }
+    diffs = []
+    for k, want in ours.items():
+        got = d.get(k)
+        if got is None:
+            raise Refused("必填", f"{w}.{k}")
+        got = int(got) if k == "fixmedins_setl_cnt" else _amount(got, f"{w}.{k}")
+        if got != want:
+            diffs.append(f"{k} 机构 {got}，中心 {want}")
+    return {
+        "stmtinfo": {
+            "setl_optins": d.get("setl_optins") or ctx.env.insuplc_admdvs,
+            "stmt_rslt": "1" if diffs else "0",
+            "stmt_rslt_dscr": "；".join(diffs) if diffs else "对账一致",
+        }
+    }
+
+
+def t5203(ctx: Ctx) -> dict[str, Any]:
+    d = _node(ctx, "data")
+    raw = str(_req(d, "setl_id", "input.data"))
+    rec = ctx.state.settlements.get(int(raw)) if raw.isdigit() else None
+    if rec is None or rec.fixmedins_code != ctx.env.fixmedins_code:
+        raise Refused(f"结算ID {raw} 不存在", "input.data.setl_id")
+    v = ctx.state.visits[rec.mdtrt_id]
+    if str(_req(d, "psn_no", "input.data")) != v.psn_no:
+        raise Refused("人员编号与结算不符", "input.data.psn_no")
+    row = ctx.accounts.settlement(int(raw))
+    out = _setl_output(v, row["settlement"], int(raw))
+    out["setlinfo"]["setl_time"] = None
+    out["setlinfo"]["refd_setl_flag"] = "1" if rec.reversed else "0"
+    return out
+
+
+HANDLERS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
+    "9001": t9001,
+    "1101": t1101,
+    "2201": t2201,
+    "2203": t2203,
+    "2204": t2204,
+    "2206": t2206,
+    "2207": t2207,
+    "2208": t2208,
+    "2401": t2401,
+    "2301": t2301,
+    "2302": t2302,
+    "2402": t2402,
+    "2303": t2303,
+    "2304": t2304,
+    "2305": t2305,
+    "3201": t3201,
+    "5203": t5203,
+}
+NAMES = {
+    "9001": "签到",
+    "1101": "人员信息获取",
+    "2201": "门诊挂号",
+    "2203": "门诊就诊信息上传",
+    "2204": "门诊费用明细信息上传",
+    "2206": "门诊预结算",
+    "2207": "门诊结算",
+    "2208": "门诊结算撤销",
+    "2401": "入院办理",
+    "2301": "住院费用明细信息上传",
+    "2302": "住院费用明细信息撤销",
+    "2402": "出院办理",
+    "2303": "住院预结算",
+    "2304": "住院结算",
+    "2305": "住院结算撤销",
+    "3201": "医药机构费用结算对总账",
+    "5203": "结算信息查询",
+}
