@@ -196,3 +196,15 @@ def test_loader_rejects_a_pack_breaking_the_evidence_rules(tmp_path):
     with pytest.raises(PolicyError, match="no 'quote'"):
         load_packs(CATALOGUE, tmp_path, require_evidence=True)
     assert "540100" in load_packs(CATALOGUE, tmp_path, require_evidence=False)
+
+
+def test_lasa_worked_example_still_computes_and_says_disputed():
+    """The seed's example: 20,000 at a 三级 hospital, employee in service, first stay.
+    (20000 − 700) × 85% = 16,405.00 — on figures the packs mark disputed (西藏 tables)."""
+    from yibao.qa.answer import ask
+
+    r = ask("拉萨职工医保住院花了2万能报多少", date=dt.date(2025, 6, 1))
+    conclusion = next(line for line in r["answer"].splitlines() if line.startswith("**结论**"))
+    assert "16,405.00元" in conclusion and "存在争议" in conclusion
+    assert any("存在争议" in c for c in r["caveats"])
+    assert "请注意" in r["answer"]

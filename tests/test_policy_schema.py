@@ -103,18 +103,17 @@ def test_shipped_packs_all_valid_and_counted(capsys):
             )
 
 
-def test_readme_counts_are_current():
-    """The README's table of official/secondary values per pack matches the shipped packs."""
+def test_readme_audit_is_current():
+    """The README's audit table is what ``yibao policy audit --markdown`` prints for its date."""
+    import re
     from pathlib import Path
 
+    from yibao.policy import audit
+    from yibao.policy.resolve import default_policy
+
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    shown = {
-        line.split("|")[1].split()[0]: (int(line.split("|")[2]), int(line.split("|")[3]))
-        for line in readme.splitlines()
-        if line.startswith("| ") and line.split("|")[1].strip()[:6].isdigit()
-    }
-    actual = {}
-    for code, pack in load_packs(CATALOGUE).items():
-        c = confidence_counts(pack)
-        actual[code] = (c["official"], c["secondary"])
-    assert shown == actual, "update the README table: .venv/bin/yibao policy validate"
+    start = readme.index(audit.README_START)
+    shown = readme[start : readme.index(audit.README_END) + len(audit.README_END)]
+    day = dt.date.fromisoformat(re.search(r"--date (\d{4}-\d{2}-\d{2})", shown).group(1))
+    expected = audit.markdown(audit.audit(default_policy(), day), day)
+    assert shown == expected, f"update README: yibao policy audit --markdown --date {day}"

@@ -64,7 +64,9 @@ class Reply:
     def markdown(self) -> str:
         out = [f"### {self.title}", ""]
         if self.conclusion:
-            out += [f"**结论**：{self.conclusion}", ""]
+            disputed = any(c.get("disputed") for c in self.basis)
+            note = "（所依据的部分数字存在争议，见下方“请注意”）" if disputed else ""
+            out += [f"**结论**：{self.conclusion}{note}", ""]
         for heading, table in self.tables:
             out += [f"**{heading}**", "", table, ""]
         for heading, lines in self.sections:

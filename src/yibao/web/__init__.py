@@ -13,10 +13,10 @@ from fastapi import APIRouter
 
 
 def router() -> APIRouter:
-    from yibao.web import calc, checks, desk, routes
+    from yibao.web import calc, checks, coverage, desk, routes
 
     r = APIRouter(include_in_schema=False)
-    for page_router in (routes.router, calc.router, checks.router, desk.router):
+    for page_router in (routes.router, calc.router, checks.router, coverage.router, desk.router):
         r.include_router(page_router)
     return r
 

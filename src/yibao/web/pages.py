@@ -25,6 +25,10 @@ def cite(b: dict[str, Any]) -> str:
     text = " ".join(p for p in parts if p)
     if s.get("confidence") == "secondary":
         text += "〔二手来源〕"
+    if b.get("derived"):
+        text += "〔推算〕"
+    if b.get("disputed"):
+        text += "〔有争议〕"
     return text
 
 
