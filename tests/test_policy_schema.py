@@ -117,3 +117,17 @@ def test_readme_audit_is_current():
     day = dt.date.fromisoformat(re.search(r"--date (\d{4}-\d{2}-\d{2})", shown).group(1))
     expected = audit.markdown(audit.audit(default_policy(), day), day)
     assert shown == expected, f"update README: yibao policy audit --markdown --date {day}"
+
+
+def test_contribution_figures_follow_the_benefit_year_convention():
+    """Resident contribution amounts are dated by benefit year (catalogue note): each version
+    starts on 1 January and, when it ends, ends on 31 December."""
+    names = ("resident.contribution.personal_annual", "resident.contribution.subsidy_annual")
+    for code, pack in load_packs(CATALOGUE).items():
+        for name in names:
+            for v in pack.parameters.get(name, []):
+                where = f"{code} {name} since {v.since}"
+                assert (v.since.month, v.since.day) == (1, 1), where
+                assert v.until is None or (v.until.month, v.until.day) == (12, 31), where
+    for name in names:
+        assert "benefit year" in CATALOGUE[name].note
