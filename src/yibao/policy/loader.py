@@ -15,9 +15,8 @@ from yibao.policy.schema import Pack, ParamSpec, PolicyError
 
 # The evidence rules (``evidence.pack_problems``: an official value carries a quote stating its
 # figures, a derived one its arithmetic, an official source read off a government site says where)
-# are enforced when the shipped packs load. Off while the packs are being given their quotes;
-# tests/test_policy_evidence.py checks the quotes that exist meanwhile.
-REQUIRE_EVIDENCE = False
+# are enforced when the shipped packs load: a pack breaking one is rejected, naming each problem.
+REQUIRE_EVIDENCE = True
 
 try:  # the C loader is several times faster; fall back to pure Python where absent
     _Base = yaml.CSafeLoader
