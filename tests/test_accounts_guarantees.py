@@ -195,10 +195,12 @@ def test_sigkill_mid_transaction_leaves_consistent_books(pg_url, tmp_path):
     # the lock died with the process: the same key settles now, once
     s = acc.settle(claim("A", "3000", day="2025-07-20"), "killed", trace=False)
     assert not s.replayed
-    # and killed at random points of a busy loop of settlements and reversals
-    for run, delay in enumerate((2.0, 2.5, 3.0)):  # the child needs ~1.5 s to start
+    # and killed at random points of a busy loop of settlements and reversals, timed from its
+    # first committed settlement (starting the child takes seconds on a loaded machine)
+    for run, delay in enumerate((0.3, 0.8, 1.3)):
         q = SPAWN.Process(target=busy_settle, args=(pg_url, str(run)))
         q.start()
+        wait_for_settlement(acc, f"busy{run}-0", q)
         time.sleep(delay)
         os.kill(q.pid, signal.SIGKILL)
         q.join(10)
