@@ -73,12 +73,15 @@ def show_settlement(s: Settlement) -> None:
         basis = "；".join(
             f"{b['pack_name']} {b['source']['title']} {b['source']['article']}"
             + ("（二手来源）" if b["source"]["confidence"] == "secondary" else "")
+            + ("（有争议）" if b.get("disputed") else "")
             for b in t.basis
         )
         steps.add_row(t.title, t.detail, basis)
     console.print(steps)
     for w in s.warnings:
         console.print(f"[yellow]注意：{w}[/yellow]")
+    for c in s.caveats:  # disputed figures and national bounds used
+        console.print(f"[yellow]请注意所用数字：{c}[/yellow]")
 
 
 @app.command("settle")

@@ -129,7 +129,12 @@ async def calc(request: Request):
         "calc.html",
         title="报销计算器",
         f=form,
-        s={"setlinfo": info, "trace": [t.model_dump() for t in s.trace], "warnings": s.warnings},
+        s={
+            "setlinfo": info,
+            "trace": [t.model_dump() for t in s.trace],
+            "warnings": s.warnings,
+            "caveats": s.caveats,
+        },
         s_region=reg.name,
         chart=money_chart(info),
         labels=list(SETLINFO_LABELS.items()),
