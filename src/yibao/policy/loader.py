@@ -1,4 +1,6 @@
-"""Read packs and the catalogue from YAML, with decimals kept exact (never float)."""
+"""Read packs and the catalogue from YAML, with decimals kept exact (never float) and duplicate
+keys rejected (a second ``employee.inpatient.deductible:`` in one file is an error, not a silent
+replacement)."""
 
 from __future__ import annotations
 
@@ -25,18 +27,47 @@ except AttributeError:  # pragma: no cover
 
 
 class _DecimalLoader(_Base):  # type: ignore[misc,valid-type]
-    """SafeLoader that reads YAML floats as ``Decimal`` from their text."""
+    """SafeLoader that reads YAML floats as ``Decimal`` from their text and rejects a mapping
+    that repeats a key."""
+
+
+class DuplicateKey(ValueError):
+    """A YAML mapping repeats a key; the message names it and both lines."""
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     return Decimal(loader.construct_scalar(node).replace("_", ""))
 
 
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    first: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in first:
+            raise DuplicateKey(f"line {line}: duplicate key {key!r} (first at line {first[key]})")
+        first[key] = line
+    return loader.construct_mapping(node, deep=True)
+
+
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
 def load_yaml(text: str) -> Any:
+    """Parse YAML text; raises ``DuplicateKey`` for a repeated key, ``yaml.YAMLError`` for
+    malformed text."""
     return yaml.load(text, Loader=_DecimalLoader)
+
+
+def _load(text: str, where: str) -> Any:
+    try:
+        return load_yaml(text)
+    except DuplicateKey as exc:
+        raise PolicyError(f"{where}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{where}: not valid YAML: {exc}") from None
 
 
 def _package_dir(sub: str) -> Path:
@@ -48,7 +79,7 @@ def load_catalogue(directory: Path | None = None) -> dict[str, ParamSpec]:
     directory = directory or _package_dir("catalogue")
     out: dict[str, ParamSpec] = {}
     for path in sorted(directory.glob("*.yaml")):
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        data = _load(path.read_text(encoding="utf-8"), path.name) or {}
         for name, body in data.items():
             if name in out:
                 raise PolicyError(f"{path.name}: parameter {name} is already in the catalogue")
@@ -60,7 +91,7 @@ def load_catalogue(directory: Path | None = None) -> dict[str, ParamSpec]:
 
 
 def parse_pack(text: str, catalogue: dict[str, ParamSpec], path: str = "<text>") -> Pack:
-    data = load_yaml(text)
+    data = _load(text, f"pack {path}")
     if not isinstance(data, dict):
         raise PolicyError(f"pack {path}: not a mapping")
     try:

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from yibao import vocab
+
 
 class PolicyError(Exception):
     """A policy pack is invalid, or a question to the resolver has no answer."""
@@ -37,9 +39,6 @@ Rate = Annotated[Decimal, Field(ge=0, le=1)]
 Count = Annotated[int, Field(ge=0)]
 # Hospital level: "0" 基层/社区, "1" 一级, "2" 二级, "3" 三级.
 Level = Literal["0", "1", "2", "3"]
-# Who a ratio applies to: employees in service or retired; residents as a whole ("all") or the
-# groups some cities set apart (minors/students, seniors 60+).
-PersonKey = Literal["in_service", "retired", "all", "minor", "adult", "senior"]
 
 
 class Band(BaseModel):
@@ -75,7 +74,8 @@ KINDS: dict[str, Any] = {
     # 起付线 by hospital level and nth stay of the year: the last entry repeats.
     "deductible_schedule": dict[Level, list[Money]],
     # Fund ratio by person group and hospital level, banded on the year's in-scope spending.
-    "ratio_table": dict[PersonKey, dict[Level, list[Band]]],
+    # (person keys: the catalogue's ``keys``, by default ``vocab.PERSON_KEY``)
+    "ratio_table": dict[str, dict[Level, list[Band]]],
     "bands": list[Band],
     "items": list[ExcludedItem],
 }
@@ -123,8 +123,15 @@ def _check_bands(bands: list[Band]) -> None:
 # --- catalogue ---------------------------------------------------------------------------------
 
 
+# Kinds whose value is keyed by a code (the catalogue's ``keys`` restricts the keys), and kinds
+# whose value is a code or list of codes (``codes`` restricts them).
+KEYED_KINDS = ("money_by_key", "rate_by_key", "count_by_key", "texts_by_key", "ratio_table")
+CODED_KINDS = ("text", "texts")
+
+
 class ParamSpec(BaseModel):
-    """A parameter the packs may define: its kind, group and Chinese label."""
+    """A parameter the packs may define: its kind, group and Chinese label; for keyed kinds the
+    allowed keys, for coded ones the allowed codes (a ``yibao.vocab`` name or a list)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = ""
@@ -133,6 +140,8 @@ class ParamSpec(BaseModel):
     label: str
     unit: str | None = None
     note: str | None = None
+    keys: str | tuple[str, ...] | None = None
+    codes: str | tuple[str, ...] | None = None
 
     @field_validator("kind")
     @classmethod
@@ -140,6 +149,49 @@ class ParamSpec(BaseModel):
         if v not in KINDS:
             raise ValueError(f"unknown kind {v!r}; known: {sorted(KINDS)}")
         return v
+
+    @field_validator("keys", "codes")
+    @classmethod
+    def _known_vocab(cls, v: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+        if isinstance(v, str) and v not in vocab.BY_NAME:
+            raise ValueError(f"unknown vocabulary {v!r}; known: {', '.join(vocab.BY_NAME)}")
+        return v
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> ParamSpec:
+        if self.keys is not None and self.kind not in KEYED_KINDS:
+            raise ValueError(f"'keys' is only for the kinds {', '.join(KEYED_KINDS)}")
+        if self.codes is not None and self.kind not in CODED_KINDS:
+            raise ValueError(f"'codes' is only for the kinds {', '.join(CODED_KINDS)}")
+        return self
+
+    @staticmethod
+    def _allowed(spec: str | tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if spec is None:
+            return None
+        return vocab.BY_NAME[spec].codes if isinstance(spec, str) else tuple(spec)
+
+    @property
+    def allowed_keys(self) -> tuple[str, ...] | None:
+        if self.keys is None and self.kind == "ratio_table":
+            return vocab.PERSON_KEY.codes
+        return self._allowed(self.keys)
+
+    @property
+    def allowed_codes(self) -> tuple[str, ...] | None:
+        return self._allowed(self.codes)
+
+    def check_codes(self, value: Any) -> None:
+        """Raise ``ValueError`` naming the allowed keys or codes when ``value`` uses another."""
+        keys, codes = self.allowed_keys, self.allowed_codes
+        if keys is not None:
+            for k in value:
+                if k not in keys:
+                    raise ValueError(f"unknown key {k!r}; allowed: {', '.join(keys)}")
+        if codes is not None:
+            for c in [value] if isinstance(value, str) else value:
+                if c not in codes:
+                    raise ValueError(f"unknown code {c!r}; allowed: {', '.join(codes)}")
 
 
 # --- sources and versions ----------------------------------------------------------------------
@@ -241,9 +293,16 @@ class Pack(BaseModel):
                     if nxt.since == v.since or (v.until is not None and v.until >= nxt.since):
                         problems.append(f"{where}: overlaps the version since {nxt.since}")
                 try:
-                    out.append(v.model_copy(update={"value": check_value(spec.kind, v.value)}))
+                    value = check_value(spec.kind, v.value)
                 except (ValueError, ValidationError) as exc:
                     problems.append(f"{where}.value: not a valid {spec.kind}: {_short(exc)}")
+                    continue
+                try:
+                    spec.check_codes(value)
+                except ValueError as exc:
+                    problems.append(f"{where}.value: {exc}")
+                    continue
+                out.append(v.model_copy(update={"value": value}))
             typed[name] = out
         if problems:
             raise PolicyError(f"pack {self.path or self.admdvs}: " + "; ".join(problems))
