@@ -68,3 +68,12 @@ def test_check_on_a_disputed_figure_is_never_a_bare_outcome(client):
     assert d["disputed"] is True
     assert d["outcome_zh"] != "已达到最低缴费年限" and "存在争议" in d["outcome_zh"]
     assert any("存在争议" in c for c in d["caveats"])
+
+
+def test_compare_marks_disputed_and_bounded_cells(client):
+    r = client.get("/api/compare", params={"region": "拉萨", "date": "2026-06-01"})
+    assert r.status_code == 200
+    rows = {row["topic"]: row for row in r.json()["rows"]}
+    # 拉萨 reads 西藏's disputed seed deductibles; the national personal contribution is a floor
+    assert rows["住院起付线"]["employee"]["text"].endswith("（存在争议）")
+    assert rows["个人缴费"]["resident"]["text"].startswith("不低于")
