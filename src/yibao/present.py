@@ -8,7 +8,10 @@ the CLI can use it as well as the API and the pages.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ConfigDict, Field, create_model
@@ -185,3 +188,68 @@ def _model(rule: str) -> type[CheckBase]:
 
 
 CHECK_MODELS: dict[str, type[CheckBase]] = {rule: _model(rule) for rule in RULE_REGISTRY}
+CHECK_TITLES: dict[str, str] = {name: r.title for name, r in RULE_REGISTRY.items()}
+
+
+# --- amounts typed by people ---------------------------------------------------------------------
+
+_AMOUNT_RE = re.compile(r"^(\d+(?:\.\d{1,2})?)(万)?$")
+AMOUNT_LIMIT = Decimal("100000000")  # 1 亿元: larger figures are typing mistakes here
+
+
+def parse_amount(text: str, label: str, *, limit: Decimal = AMOUNT_LIMIT) -> Decimal:
+    """An amount in yuan as a person types it: ``20000``, ``20,000元``, ``２万``, ``1.5万``.
+    Raises ``ValueError`` with a Chinese message naming the field (``label``)."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
+    t = raw.replace(",", "").replace("，", "").replace(" ", "").removesuffix("元")
+    m = _AMOUNT_RE.match(t)
+    if not m:
+        raise ValueError(f"“{label}”应为金额（元），如 20000 或 2万，收到“{raw}”")
+    d = Decimal(m.group(1)) * (10000 if m.group(2) else 1)
+    if d > limit:
+        raise ValueError(f"“{label}”超过 {limit / 10000:.0f} 万元，请检查是否多输了位数")
+    return d
+
+
+def parse_percent(text: str, label: str) -> Decimal:
+    """A percentage typed by a person (``10``, ``10%``, ``１０％``) → a rate (0.10)."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
+    t = raw.removesuffix("%").strip()
+    if not re.fullmatch(r"\d+(\.\d+)?", t):
+        raise ValueError(f"“{label}”应为 0 到 100 之间的百分数，收到“{raw}”")
+    d = Decimal(t)
+    if d > 100:
+        raise ValueError(f"“{label}”应在 0 到 100 之间，收到“{raw}”")
+    return d / 100
+
+
+# --- settlement errors in plain Chinese ----------------------------------------------------------
+
+_PARAM_RE = re.compile(r"[（(]?\b([a-z_]+(?:\.[a-z_0-9]+)+)\b[)）]?")
+
+
+def plain_settlement_error(message: str, region: str, labels: dict[str, str]) -> str:
+    """A settlement refusal for a person: parameter names replaced by their Chinese labels
+    (``labels``: catalogue name → label), field names dropped, and what the person can do."""
+    names = _PARAM_RE.findall(message)
+    said = re.search(r"未收录([^（(，,。]+)[（(]", message)  # the engine's own description
+    what = (
+        said.group(1)
+        if said
+        else "、".join(dict.fromkeys(labels[n] for n in names if labels.get(n)))
+    )
+    if "class_b_preselfpay_rate" in message:
+        return (
+            f"{region}的乙类先行自付比例暂未收录，所以含乙类费用时无法自动计算。"
+            "您可以：填写结算单或当地规定上的“乙类先行自付比例”（如 10%），"
+            "或按 0% 估算（结果会偏高）；也可以把乙类费用并入甲类估算。"
+        )
+    text = _PARAM_RE.sub("", message).replace("参数 ", "").strip("：: ")
+    if what:
+        head = f"{region}的“{what}”暂未收录，无法算出这种情形的报销金额。"
+    else:
+        head = f"暂时无法计算：{text}。"
+    return (
+        head + "您可以：换一种情形试算（如医院级别、险种或就诊类型），"
+        "查看“数据来源与覆盖”了解已收录的地区，或拨打医保服务热线 12393 咨询。"
+    )

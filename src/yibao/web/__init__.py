@@ -13,11 +13,11 @@ from fastapi import APIRouter
 
 
 def router() -> APIRouter:
-    from yibao.web import calc, checks, coverage, desk, routes
+    from yibao.web import calc, checks, coverage, desk, pages, routes
 
     r = APIRouter(include_in_schema=False)
-    for page_router in (routes.router, calc.router, checks.router, coverage.router, desk.router):
-        r.include_router(page_router)
+    for module in (routes, calc, checks, coverage, desk, pages):
+        r.include_router(module.router)
     return r
 
 

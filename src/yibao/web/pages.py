@@ -5,8 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from yibao.policy import regions
@@ -44,3 +44,20 @@ templates.env.globals.update(cite=cite, yuan=yuan, region_name=region_name, rela
 
 def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+# --- large-font mode: a cookie, no script -------------------------------------------------------
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/font")
+async def font(request: Request):
+    form = await request.form()
+    size = "large" if form.get("size") == "large" else "normal"
+    target = str(form.get("next") or "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # only pages of this site
+    resp = RedirectResponse(target, status_code=303)
+    resp.set_cookie("yibao_font", size, max_age=365 * 24 * 3600, samesite="lax")
+    return resp
