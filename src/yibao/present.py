@@ -228,6 +228,13 @@ def parse_percent(text: str, label: str) -> Decimal:
 _PARAM_RE = re.compile(r"[（(]?\b([a-z_]+(?:\.[a-z_0-9]+)+)\b[)）]?")
 
 
+def plain_policy_error(message: str) -> str:
+    """A policy gap for a person: the parameter names (``（参数 a.b.c）``) left out."""
+    text = re.sub(r"[（(]参数\s*[a-z_.0-9]+[)）]", "", message)
+    text = _PARAM_RE.sub("", text).replace("参数 ", "")
+    return text + ("" if "12393" in text else "可拨打医保服务热线 12393 咨询当地规定。")
+
+
 def plain_settlement_error(message: str, region: str, labels: dict[str, str]) -> str:
     """A settlement refusal for a person: parameter names replaced by their Chinese labels
     (``labels``: catalogue name → label), field names dropped, and what the person can do."""

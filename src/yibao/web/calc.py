@@ -243,6 +243,8 @@ def band_lines(plan: Any, ytd_inscp: Decimal, dedc: Decimal, inscp: Decimal) -> 
 async def calc(request: Request):
     posted = {k: str(v) for k, v in (await request.form()).items()}
     f = {**DEFAULTS, **posted}
+    if "mode" not in posted and any(k.startswith("amt_") for k in posted):
+        f["mode"] = "detail"  # a bill's 甲/乙/丙 amounts sent without saying the mode
     if f["mode"] not in MODES:
         f["mode"] = "total"
     region_label = str(f.get("region") or "")

@@ -15,7 +15,13 @@ from pydantic import BaseModel, ValidationError
 from yibao.policy import regions
 from yibao.policy.resolve import default_policy
 from yibao.policy.schema import PolicyError
-from yibao.present import CHECK_MODELS, CHECK_RULES, CHECK_TITLES, field_errors
+from yibao.present import (
+    CHECK_MODELS,
+    CHECK_RULES,
+    CHECK_TITLES,
+    field_errors,
+    plain_policy_error,
+)
 from yibao.rules.common import FactError
 from yibao.rules.decision import Cited
 from yibao.web.pages import page
@@ -142,7 +148,7 @@ async def check_post(request: Request, rule: str):
         ctx["errors"] = {exc.field: msg}
         return page(request, "check.html", 422, error=msg, **ctx)
     except (PolicyError, ValueError) as exc:
-        return page(request, "check.html", 422, error=str(exc), **ctx)
+        return page(request, "check.html", 422, error=plain_policy_error(str(exc)), **ctx)
     follow = [f for f in spec["more"] if f["name"] not in values and f["name"] != "date"]
     return page(
         request,
