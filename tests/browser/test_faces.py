@@ -164,7 +164,6 @@ def _fill_required(page, form) -> None:
     examples = {  # free-text facts (coded facts are lists to choose from)
         "to_admdvs": "北京",
         "item": "美容",
-        "case": "美容",
         "reason": "death",
         "scheme": "resident",
         "filing": "temporary",
@@ -173,16 +172,22 @@ def _fill_required(page, form) -> None:
         "sex": "男",
         "topic": "effective",
     }
-    for el in form.locator(":scope > .row [required], :scope > .row select").all():
+    if form.locator("details").count():
+        form.locator("details").evaluate("d => d.open = true")
+    asked = ":scope > .row [required], :scope > .row select"
+    extra = ", ".join(f"details [name={n}]" for n in examples)
+    for el in form.locator(f"{asked}, {extra}").all():
         name = el.get_attribute("name")
-        if not name or el.input_value():
+        if not name or (el.input_value() and name not in examples):
             continue
         tag = el.evaluate("e => e.tagName")
         if tag == "SELECT":
-            values = [o for o in el.locator("option").all() if o.get_attribute("value")]
-            el.select_option(values[0].get_attribute("value"))
+            values = [v for o in el.locator("option").all() if (v := o.get_attribute("value"))]
+            el.select_option(examples[name] if examples.get(name) in values else values[0])
         elif el.get_attribute("type") == "date":
             el.fill("2026-03-01")
+        elif name in examples:
+            el.fill(examples[name])
         elif el.get_attribute("inputmode") == "numeric":
             el.fill("3")
         else:
@@ -204,7 +209,7 @@ def test_every_checker_runs(live_app, page):
             field = page.locator("[aria-invalid=true]").first
             assert field.is_visible(), path
             followups[path] = field.get_attribute("name")
-            field.fill("8000")
+            field.fill("2026-11-01" if field.get_attribute("type") == "date" else "8000")
             page.locator("#check-form button[type=submit]").click()
             page.locator("#decision, #error").first.wait_for()
         assert page.locator("#error").count() == 0, (path, page.locator("#error").inner_text())
@@ -228,3 +233,40 @@ def test_large_font_mode_and_keyboard(live_app, page):
     page.keyboard.press("Enter")
     page.locator("#result").wait_for()
     page.click("header form.font button")  # back to the normal size for the other tests
+
+
+def test_staff_desk_finds_a_person_and_acts_with_confirmation(live_app, page):
+    _login(page, live_app)
+    persons = page.locator("#persons").inner_text()
+    assert all(p in persons for p in ("LS0001", "LS0002", "BJ0001"))  # the demo people listed
+    # found by the masked ID number printed on the list, in lower-case input too
+    masked = page.locator("#persons tr", has_text="LS0002").locator("td").nth(2).inner_text()
+    page.fill("#q", masked)
+    page.click("main form[role=search] button")
+    assert "卓玛 · LS0002" in page.locator("#account h2").inner_text()
+    page.fill("#q", "ls0001")
+    page.click("main form[role=search] button")
+    account = page.locator("#account").inner_text()
+    assert "扎西 · LS0001" in account and "职工基本医疗保险" in account and "参保中" in account
+
+    # unbind 卓玛: a confirmation page first, nothing done until confirmed
+    page.locator("summary", has_text="家庭共济").click()
+    page.click("form[action$='/unbind'] button")
+    assert "请确认" in page.locator("h1").inner_text()
+    assert "LS0002" in page.locator("#confirm").inner_text()
+    page.click("#confirm-yes")
+    page.wait_for_url("**/account?psn_no=LS0001&done=unbind*")
+    assert "已办理" in page.locator("#done").inner_text()
+    trail = page.locator("#audit").inner_text()
+    assert "解除家庭共济" in trail and "测试经办员" in trail  # the clerk's key is on the record
+    assert "已解除" in page.locator("#account").inner_text()
+
+    # bind again (so the other tests see the demo as it was), through the same two steps
+    page.locator("summary", has_text="家庭共济").click()
+    page.fill("#bind-ben", "LS0002")
+    page.select_option("#bind-rel", "spouse")
+    page.click("form[action$='/bind'] button")
+    page.click("#confirm-yes")
+    page.wait_for_url("**done=bind*")
+    assert "绑定家庭共济" in page.locator("#audit").inner_text()
+    page.screenshot(path=str(SHOTS / "desk-action.png"), full_page=True)

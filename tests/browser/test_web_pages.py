@@ -45,8 +45,8 @@ def test_account_page_public_refused_staff_allowed(live_app, page):
     page.fill("#key", live_app["staff_key"])
     page.click("main button[type=submit]")
     page.wait_for_url("**/account")
-    assert "经办人员" in page.inner_text("body") and page.locator("#psn_no").count() == 1
-    page.fill("#psn_no", "LS0001")  # a demo person: 拉萨 employee bound to 卓玛 (spouse)
+    assert "经办人员" in page.inner_text("body") and page.locator("#q").count() == 1
+    page.fill("#q", "LS0001")  # a demo person: 拉萨 employee bound to 卓玛 (spouse)
     page.click("main button[type=submit]")
     account = page.locator("#account").inner_text()
     assert (

@@ -5,6 +5,8 @@ against a database that already has the demo persons only prints the keys again.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -58,10 +60,30 @@ def load_demo(accounts: Any, keys: KeyStore, today: dt.date | None = None) -> It
             accounts.bind(payer, beneficiary, relation, day=since)
         _demo_settlement(accounts, today)
         yield f"已载入演示数据：{created} 位参保人（拉萨、北京），家庭共济绑定 {len(BINDINGS)} 组。"
+    people = "、".join(f"{psn_no} {name}" for psn_no, name, *_ in PERSONS)
+    yield f"演示参保人（经办柜台可按人员编号查找）：{people}"
+    staff, hospital = demo_keys(keys)
+    yield f"经办人员密钥（网页“经办柜台”登录用，重启后不变）：{staff}"
+    yield f"医院密钥（X-API-Key）：{hospital}"
+
+
+def demo_keys(keys: KeyStore) -> tuple[str, str]:
+    """The demo's staff and hospital keys, the same across restarts: made once with the key
+    store's ``add`` and kept, for the demo only, in ``demo-keys.json`` beside the key store
+    (readable by its owner only), so a clerk's login survives ``make run`` again."""
+    saved_at = keys.path.with_name("demo-keys.json")
+    if saved_at.exists():
+        saved = json.loads(saved_at.read_text(encoding="utf-8"))
+        staff, hospital = saved.get("staff"), saved.get("hospital")
+        ok = keys.lookup(staff), keys.lookup(hospital)
+        if ok[0] is not None and ok[0].role == "staff" and ok[1] is not None:
+            return staff, hospital
     staff = keys.add("演示经办员", "staff", replace=True, demo=True)
     hospital = keys.add("演示医院", "hospital", hospital="H54010001", replace=True, demo=True)
-    yield f"经办人员密钥（网页“账户”登录用）：{staff}"
-    yield f"医院密钥（X-API-Key）：{hospital}"
+    fd = os.open(saved_at, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"staff": staff, "hospital": hospital}, f)
+    return staff, hospital
 
 
 def _demo_settlement(accounts: Any, today: dt.date) -> None:

@@ -62,6 +62,7 @@ def form_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
             "hint": prop.get("description") or "",
             "required": name in required,
             "optional": optional or name not in required,
+            "nullable": optional,
             "default": prop.get("default"),
         }
         fld["label"] = fld["label"] or name
@@ -93,7 +94,10 @@ def _spec(rule: str) -> dict[str, Any] | None:
             f["label"], f["hint"] = "参保地", "城市名称，如 拉萨、北京"
         elif f["name"] == "date":
             f["label"], f["hint"] = "判定日期", "按哪一天的政策判定，不填按今天"
-    main = [f for f in fields if f["required"] or f["name"] == "region"]
+    fields.sort(key=lambda f: f["name"] != "region")  # where first, then the rule's facts
+    # asked first: where, what the rule needs, and the facts that always count (not nullable);
+    # facts the rule can do without ("不知道可不填") wait under 更多情况
+    main = [f for f in fields if f["name"] != "date" and (f["required"] or not f["nullable"])]
     more = [f for f in fields if f not in main]
     return {"rule": rule, "title": CHECK_TITLES.get(rule, rule), "main": main, "more": more}
 
