@@ -19,6 +19,7 @@ PUBLIC_PAGES = [
     "/calc",
     "/calc?mode=detail",
     "/check",
+    "/coverage",
     "/login",
     "/docs",
     "/redoc",
