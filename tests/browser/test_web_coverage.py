@@ -20,11 +20,11 @@ def test_coverage_page_from_the_nav(live_app, page):
 
 
 def test_calculator_says_the_lasa_figures_are_disputed(live_app, page):
-    page.goto(live_app["url"] + "/calc")
+    page.goto(live_app["url"] + "/calc?mode=detail")
     page.fill("#region", "拉萨")
     page.select_option("#insutype", "310")
     page.select_option("#hosp_lv", "3")
     page.fill("#amt_a", "20000")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     notes = page.locator("#result .caveats")
     assert notes.is_visible() and "存在争议" in notes.inner_text()
