@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
-
 from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import ExcludedItem
@@ -36,12 +34,6 @@ class CoverageInput(RuleInput):
 
     item: str | None = title("项目", "项目名称或编码，如 种植牙", default=None, min_length=1)
     case: vocab.COVERAGE_CASE.Code | None = title("情形", default=None)
-
-    @model_validator(mode="after")
-    def _one(self) -> CoverageInput:
-        if self.item is None and self.case is None:
-            raise ValueError("请给出项目名称或编码，或选择情形")
-        return self
 
 
 def _norm(s: str) -> str:
@@ -89,10 +81,18 @@ def check_coverage(
             hits: list[str] = []
         else:
             hits = [t for t in cases if any(k in t for k in CASES[case])]
-        reasons = [
-            "依照社会保险法第三十条，下列医疗费用不纳入基本医疗保险基金支付范围："
-            + "；".join(hits or cases or [])
-        ]
+        label = vocab.COVERAGE_CASE.label(case)
+        if hits:
+            reasons = [
+                "依照社会保险法第三十条，下列医疗费用不纳入基本医疗保险基金支付范围："
+                + "；".join(hits)
+            ]
+        elif cases:
+            reasons = [
+                f"“{label}”不在收录的不予支付情形中（{'；'.join(cases)}）。",
+            ]
+        else:
+            reasons = [f"不予支付的情形清单未收录，无法判断“{label}”。"]
         consequences = []
         if case == "third_party":
             consequences.append(
@@ -102,7 +102,7 @@ def check_coverage(
             consequences.append("应由工伤保险基金支付，请向工伤保险经办机构申请。")
         return cited.decision(
             RULE,
-            "excluded" if hits else "not_listed",
+            "excluded" if hits else ("not_listed" if cases else "not_recorded"),
             reasons=reasons,
             consequences=consequences,
             notes=notes,
