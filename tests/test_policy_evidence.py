@@ -64,6 +64,19 @@ def test_missing_from_quote_checks_every_figure():
     assert evidence.missing_from_quote(True, "可以") == []
 
 
+def test_official_source_says_where_it_was_read():
+    only_number = PACK.replace(
+        'doc_no: 测〔2025〕1号, url: "https://www.gov.cn/a.htm"', "doc_no: 测〔2025〕1号"
+    )
+    problems = evidence.pack_problems(parse_pack(only_number, CATALOGUE))
+    assert any(p.startswith("source gov:") and "neither" in p for p in problems)
+    read_elsewhere = only_number.replace(
+        "doc_no: 测〔2025〕1号", "doc_no: 测〔2025〕1号, via: 某仓库/文件"
+    )
+    problems = evidence.pack_problems(parse_pack(read_elsewhere, CATALOGUE))
+    assert not any(p.startswith("source gov:") for p in problems)
+
+
 def test_government_urls():
     assert evidence.is_government_url("https://www.nhsa.gov.cn/art/2024/8/26/art_105_13634.html")
     assert evidence.is_government_url("http://ybj.sh.gov.cn/x.html")

@@ -154,6 +154,11 @@ def is_government_url(url: str) -> bool:
 
 
 def source_problems(key: str, source: Source) -> list[str]:
+    if source.confidence == "official" and not source.url and not source.via:
+        return [
+            f"source {key}: official but neither its government url nor 'via' (where its text "
+            "was read) is given"
+        ]
     official_elsewhere = source.url and not is_government_url(source.url)
     if source.confidence == "official" and official_elsewhere and not source.via:
         return [
