@@ -113,6 +113,20 @@ def test_before_a_local_version_the_parent_applies():
         p.resolve("540100", CAP, dt.date(2026, 1, 1))
 
 
+def test_after_a_local_version_ended_only_a_parent_bound_answers():
+    floor = Version(since=D0, value=Decimal(700), source="s", article="第1条", bound="floor")
+    nat = Pack(
+        admdvs=NATIONAL, name="全国", sources=SRC, parameters={CAP: [floor]}
+    ).validate_against(CATALOGUE)
+    prov = pack("540000", [(dt.date(2024, 1, 1), dt.date(2024, 12, 31), 705)])
+    p = Policy(CATALOGUE, {NATIONAL: nat, "540000": prov})
+    assert p.resolve("540100", CAP, dt.date(2024, 6, 1)).value == 705
+    # 2025: 西藏's own figure is not recorded; the national floor answers, as a floor
+    r = p.resolve("540100", CAP, dt.date(2025, 6, 1))
+    assert (r.value, r.pack, r.bound) == (700, NATIONAL, "floor")
+    assert r.shown().startswith("不低于")
+
+
 def test_boundary_days_exactly():
     p = Policy(
         CATALOGUE,

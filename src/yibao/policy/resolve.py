@@ -3,8 +3,10 @@
 The nearest pack on the chain city → province → national that defines the parameter decides;
 within it, the version in force on the date. Before a pack's first version of a parameter the
 parent's value applied (the local rule did not exist yet), so resolution moves up the chain;
-a date in a gap or after a version that ended with nothing after it is an error, not a guess. Packs are parsed once per process (``default_policy`` is cached), and each
-``PolicyView`` memoises what it resolved.
+a date in a gap is an error, not a guess. After a pack's last version has ended (an annual
+amount whose next year is not recorded) only a parent's *bound* (不低于/不超过) may answer, shown
+as a bound; otherwise it is an error too. Packs are parsed once per process
+(``default_policy`` is cached), and each ``PolicyView`` memoises what it resolved.
 """
 
 from __future__ import annotations
@@ -152,6 +154,7 @@ class Policy:
         if name not in self.catalogue:
             raise PolicyError(f"未知参数 {name}")
         earliest: dt.date | None = None
+        ended: str | None = None  # a nearer pack's last version ended before ``day``
         for code in self.chain(admdvs):
             for pack, is_overlay in ((self.overlay.get(code), True), (self.packs.get(code), False)):
                 if pack is None or name not in pack.parameters:
@@ -161,10 +164,20 @@ class Policy:
                     earliest = min(earliest or versions[0].since, versions[0].since)
                     continue  # before this pack set its own value, the parent's applied
                 version = _in_force(versions, day)
+                no_version = (
+                    f"参数 {name}：{pack.name}（{pack.admdvs}）的政策包没有在 {day} 生效的版本"
+                )
                 if version is None:
-                    raise PolicyError(
-                        f"参数 {name}：{pack.name}（{pack.admdvs}）的政策包没有在 {day} 生效的版本"
-                    )
+                    last = versions[-1].until
+                    if ended is None and last is not None and day > last:
+                        # The local figure (an annual amount) has ended and the next is not
+                        # recorded: only a parent's bound (不低于/不超过) may stand in, and it
+                        # is shown as a bound.
+                        ended = no_version + f"（最后一个版本至 {last} 止）"
+                        continue
+                    raise PolicyError(no_version)
+                if ended is not None and version.bound is None:
+                    raise PolicyError(ended)
                 return Resolved(
                     name=name,
                     value=version.value,
@@ -183,6 +196,8 @@ class Policy:
                     bound=version.bound,
                     spec=self.catalogue[name],
                 )
+        if ended is not None:
+            raise PolicyError(ended)
         if earliest is not None:
             raise PolicyError(
                 f"参数 {name}：{admdvs} 及其上级地区的政策包没有在 {day} 生效的版本"
