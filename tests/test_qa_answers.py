@@ -108,7 +108,11 @@ def test_beijing_retired_banded():
 
 def test_contract_shape_and_json_types():
     r = ask("醫保卡裡的錢可以領出來嗎", date=DAY)
-    assert set(r) == {"intent", "region", "slots", "answer", "missing", "basis", "caveats"}
+    assert set(r) == {
+        "intent", "region", "slots", "answer", "missing", "followups", "basis", "caveats",
+        "conversation", "turn",
+    }  # fmt: skip
+    assert [f["question"] for f in r["followups"]] == r["missing"]
     assert r["intent"] in INTENTS
     assert r["region"] is None
     assert "全国通用规则" in r["answer"] and "您在哪个城市参保？" in r["missing"]

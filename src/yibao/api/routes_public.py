@@ -124,15 +124,29 @@ class AskBody(BaseModel):
     question: str = Field(min_length=1, max_length=500)
     region: str | None = None
     date: dt.date | None = None
+    conversation: str | None = Field(
+        None,
+        max_length=4000,
+        description="上一个回答的 conversation：本问题接着上一个问题（例如只回答“退休”“三级医院，花了2万”）",
+    )
 
 
 @router.post("/ask", tags=["ask"], summary="用中文提问，得到计算出的、有出处的回答")
 def ask(body: AskBody) -> dict[str, Any]:
+    from yibao.qa.answer import ConversationError
     from yibao.qa.answer import ask as answer
 
     if body.region is not None:
         region_code(body.region)
-    return Exact(answer(body.question, region=body.region, date=body.date))
+    try:
+        result = answer(
+            body.question, region=body.region, date=body.date, conversation_token=body.conversation
+        )
+    except ConversationError as exc:
+        raise Problem(
+            422, "对话标识无效", str(exc), [{"field": "conversation", "problem": str(exc)}]
+        ) from None
+    return Exact(result)
 
 
 __all__ = ["field_errors", "router"]

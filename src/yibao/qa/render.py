@@ -18,6 +18,26 @@ SECTION_TITLES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A follow-up question to the asker: its text, the slot its answer fills, likely answers
+    (shown as buttons; each is a complete reply the understanding reads), and whether a free
+    answer is expected (shown as a small input)."""
+
+    text: str
+    slot: str | None = None
+    options: tuple[str, ...] = ()
+    free: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.text,
+            "slot": self.slot,
+            "options": list(self.options),
+            "input": self.free,
+        }
+
+
 @dataclass
 class Reply:
     title: str
@@ -26,6 +46,7 @@ class Reply:
     tables: list[tuple[str, str]] = field(default_factory=list)  # (heading, markdown table)
     assumptions: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    followups: list[Ask] = field(default_factory=list)
     basis: list[dict[str, Any]] = field(default_factory=list)
 
     def section(self, heading: str, lines: list[str]) -> None:
@@ -43,10 +64,12 @@ class Reply:
             if c and c not in self.basis:
                 self.basis.append(c)
 
-    def ask(self, *questions: str) -> None:
+    def ask(self, *questions: str | Ask) -> None:
         for q in questions:
-            if q not in self.missing:
-                self.missing.append(q)
+            a = q if isinstance(q, Ask) else Ask(q)
+            if a.text not in self.missing:
+                self.missing.append(a.text)
+                self.followups.append(a)
 
     def assume(self, *lines: str) -> None:
         for x in lines:

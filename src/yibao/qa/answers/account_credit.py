@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import ASK_PERSON_TYPE, RULE_ERRORS, run, safe, undecided
+from yibao.qa.answers.common import ASK_PERSON_TYPE, ASK_WAGE, RULE_ERRORS, run, safe, undecided
 from yibao.qa.render import Reply, param_lines
 from yibao.rules import contribution
 from yibao.rules.decision import Cited
@@ -43,7 +43,7 @@ def _in_service(reply: Reply, view: PolicyView, s: dict[str, Any], prefix: str) 
             prefix + "划入标准",
             param_lines(view, ["employee.account.in_service_credit_rate"], reply),
         )
-        reply.ask("您的月缴费基数（工资）是多少？")
+        reply.ask(ASK_WAGE)
         return
     d = safe(lambda: contribution.check_contribution(view, "in_service", base=wage))
     try:

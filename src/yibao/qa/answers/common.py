@@ -8,7 +8,7 @@ from typing import Any
 
 from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import PolicyError
-from yibao.qa.render import Reply
+from yibao.qa.render import Ask, Reply
 from yibao.rules.common import FactError
 from yibao.rules.decision import Decision
 
@@ -19,8 +19,35 @@ RULE_ERRORS = (PolicyError, FactError)
 
 UNDECIDED = "未能判定的部分"
 SCHEME_NAMES = {"employee": "职工医保", "resident": "居民医保"}
-ASK_SCHEME = "您参加的是职工医保还是居民医保？"
-ASK_PERSON_TYPE = "您是在职职工还是退休人员？"
+ASK_SCHEME = Ask("您参加的是职工医保还是居民医保？", "insurance", ("职工医保", "居民医保"))
+ASK_PERSON_TYPE = Ask("您是在职职工还是退休人员？", "person_type", ("在职", "退休"))
+ASK_CITY = Ask("您在哪个城市参保？", "region", ("拉萨", "北京", "广州", "杭州"), free=True)
+ASK_LEVEL = Ask(
+    "在几级医院住院（一级、二级还是三级）？", "hospital_level", ("一级医院", "二级医院", "三级医院")
+)
+ASK_STAY = Ask("今年是第几次住院？", "nth_stay", ("第1次住院", "第2次住院", "第3次住院"))
+ASK_AMOUNT = Ask(
+    "花了多少钱？在几级医院、住院还是门诊？（给出金额即可算出能报多少）",
+    "amount",
+    ("住院", "门诊", "三级医院"),
+    free=True,
+)
+ASK_WAGE = Ask("您的月缴费基数（工资）是多少？", "wage", free=True)
+ASK_RELATION = Ask(
+    "要给谁用？（配偶、父母、子女、兄弟姐妹、祖父母、孙子女……）",
+    "relation",
+    ("配偶", "父母", "子女", "兄弟姐妹"),
+)
+ASK_LAPSE = Ask(
+    "断缴了多长时间（几个月或几年）？", "lapse_months", ("3个月", "半年", "1年", "2年"), free=True
+)
+ASK_SEX = Ask("您是男性还是女性？", "sex", ("男性", "女性"))
+ASK_PAID_YEARS = Ask(
+    "您已经累计缴了多少年职工医保（其中在本地缴了多少年）？", "paid_years", free=True
+)
+ASK_DESTINATION = Ask("您要去哪个城市就医？", "destination", free=True)
+ASK_TRANSFER_TO = Ask("要转到哪个城市（转入地）？", "destination", free=True)
+ASK_BIRTH = Ask("宝宝是哪天出生的？已经办理参保缴费了吗（哪天缴的）？", "dates", free=True)
 
 
 def undecided(reply: Reply, exc: Exception, prefix: str = "") -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from yibao.policy.resolve import PolicyView
 from yibao.qa.answers.common import run
-from yibao.qa.render import Reply, param_lines
+from yibao.qa.render import Ask, Reply, param_lines
 from yibao.rules import contribution
 
 KIND_PREFIXES = {
@@ -62,5 +62,11 @@ def _kinds(reply: Reply, s: dict[str, Any]) -> list[str]:
     if s.get("insurance") == "employee":
         return ["retired" if s.get("person_type") == "retired" else "in_service"]
     reply.assume("您没有说明险种，下面分别说明居民医保和职工医保的缴费。")
-    reply.ask("您要交的是居民医保，还是职工医保（单位职工/灵活就业）？")
+    reply.ask(
+        Ask(
+            "您要交的是居民医保，还是职工医保（单位职工/灵活就业）？",
+            "insurance",
+            ("居民医保", "职工医保", "灵活就业"),
+        )
+    )
     return ["resident", "in_service"]

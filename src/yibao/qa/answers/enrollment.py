@@ -6,7 +6,7 @@ from typing import Any
 
 from yibao.policy.resolve import PolicyView
 from yibao.qa.answers.common import mentions, run
-from yibao.qa.render import Reply
+from yibao.qa.render import Ask, Reply
 from yibao.rules import enrollment
 
 
@@ -14,7 +14,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     topic = _topic(s)
     scheme = "resident" if s.get("insurance") == "resident" else "employee"
     if topic == "effective" and "insurance" not in s:
-        reply.ask("您要参加的是职工医保还是居民医保？")
+        reply.ask(Ask("您要参加的是职工医保还是居民医保？", "insurance", ("职工医保", "居民医保")))
         reply.assume("按职工医保说明缴费后的生效时间。")
     d = run(reply, lambda: enrollment.check_enrollment(view, topic, scheme=scheme))
     if d is not None:

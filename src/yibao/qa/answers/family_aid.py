@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import mentions, run
+from yibao.qa.answers.common import ASK_RELATION, mentions, run
 from yibao.qa.render import Reply
 from yibao.qa.slots import REL_NAMES
 from yibao.rules import family_aid
@@ -20,7 +20,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         reply.assume(
             "您没有说明给谁用，下面以配偶为例说明；父母、子女等近亲属同样适用（见可共济范围）。"
         )
-        reply.ask("要给谁用？（配偶、父母、子女、兄弟姐妹、祖父母、孙子女……）")
+        reply.ask(ASK_RELATION)
     d = run(reply, lambda: family_aid.check_family_aid(view, rel, use=use))
     if d is not None:
         reply.conclusion = (

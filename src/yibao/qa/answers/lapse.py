@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import ASK_SCHEME, SCHEME_NAMES, run
+from yibao.qa.answers.common import ASK_LAPSE, ASK_SCHEME, SCHEME_NAMES, run
 from yibao.qa.render import Reply, param_lines
 from yibao.rules import waiting
 
@@ -14,7 +14,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     months = s.get("lapse_months")
     schemes = [s["insurance"]] if "insurance" in s else ["employee", "resident"]
     if months is None:
-        reply.ask("断缴了多长时间（几个月或几年）？")
+        reply.ask(ASK_LAPSE)
     else:
         reply.assume(f"按中断{months}个月计算。")
     if len(schemes) > 1:

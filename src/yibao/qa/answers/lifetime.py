@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import UNDECIDED, run
+from yibao.qa.answers.common import ASK_PAID_YEARS, ASK_SEX, UNDECIDED, run
 from yibao.qa.render import Reply, param_lines
 from yibao.rules import lifetime
 from yibao.rules.decision import Cited
@@ -35,6 +35,6 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         reply.section(
             "年限不够怎么办", param_lines(view, ["employee.lifetime.shortfall_options"], reply)
         )
-        reply.ask("您已经累计缴了多少年职工医保（其中在本地缴了多少年）？")
+        reply.ask(ASK_PAID_YEARS)
     if sex is None:
-        reply.ask("您是男性还是女性？")
+        reply.ask(ASK_SEX)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import run
+from yibao.qa.answers.common import ASK_BIRTH, run
 from yibao.qa.render import Reply
 from yibao.rules import newborn
 
@@ -16,7 +16,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     if birth is None:
         birth = view.day
         reply.assume(f"您没有给出出生日期，按{birth}出生计算办理期限。")
-        reply.ask("宝宝是哪天出生的？已经办理参保缴费了吗（哪天缴的）？")
+        reply.ask(ASK_BIRTH)
     d = run(reply, lambda: newborn.check_newborn(view, birth))
     if d is not None:
         w = d.facts.get("window_days")

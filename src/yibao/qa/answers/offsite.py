@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import run
+from yibao.qa.answers.common import ASK_DESTINATION, run
 from yibao.qa.render import Reply, param_lines
 from yibao.rules import offsite
 
@@ -30,4 +30,4 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
             "manual_claim": "未备案的费用一般不能直接结算，可出院后补办备案或回参保地按规定手工报销。",
         }.get(d.outcome, "")
     if "destination" not in s:
-        reply.ask("您要去哪个城市就医？")
+        reply.ask(ASK_DESTINATION)

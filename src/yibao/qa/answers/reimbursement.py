@@ -9,7 +9,14 @@ from typing import Any
 
 from yibao.policy.display import LEVEL_NAMES, num
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import ASK_PERSON_TYPE, ASK_SCHEME, SCHEME_NAMES
+from yibao.qa.answers.common import (
+    ASK_AMOUNT,
+    ASK_LEVEL,
+    ASK_PERSON_TYPE,
+    ASK_SCHEME,
+    ASK_STAY,
+    SCHEME_NAMES,
+)
 from yibao.qa.render import Reply, table
 from yibao.rules.compare import compare
 from yibao.settlement.engine import SettlementError, settle
@@ -88,9 +95,9 @@ def _assumptions(reply: Reply, s: dict[str, Any], schemes: list[str]) -> None:
     if "employee" in schemes and "person_type" not in s:
         reply.ask(ASK_PERSON_TYPE)
     if med == "inpatient" and "hospital_level" not in s:
-        reply.ask("在几级医院住院（一级、二级还是三级）？")
+        reply.ask(ASK_LEVEL)
     if med == "inpatient" and "nth_stay" not in s:
-        reply.ask("今年是第几次住院？")
+        reply.ask(ASK_STAY)
     reply.ask("费用中乙类药品/项目、目录外（自费）项目各有多少？")
 
 
@@ -184,4 +191,4 @@ def compare_answer(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
             else f"{SCHEME_NAMES[scheme]}的起付线、支付比例和限额见下表；告诉我花费金额可以帮您算出能报多少。"
         )
     if "amount" not in s:
-        reply.ask("花了多少钱？在几级医院、住院还是门诊？（给出金额即可算出能报多少）")
+        reply.ask(ASK_AMOUNT)

@@ -6,7 +6,7 @@ from typing import Any
 
 from yibao.policy import regions
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import run
+from yibao.qa.answers.common import ASK_TRANSFER_TO, run
 from yibao.qa.render import Reply
 from yibao.rules import transfer
 
@@ -14,7 +14,7 @@ from yibao.rules import transfer
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     dest = (s.get("destination") or {}).get("admdvs")
     if dest is None:
-        reply.ask("要转到哪个城市（转入地）？")
+        reply.ask(ASK_TRANSFER_TO)
         origin = view.admdvs
         dest = "310000" if not origin.startswith("31") else "110000"
         reply.assume(

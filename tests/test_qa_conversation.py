@@ -1,0 +1,187 @@
+"""Conversations: follow-up turns carry the earlier slots, through the library, the CLI's JSON
+lines, the API and the web page.
+
+拉萨 figures (540100 pack, from the seed page): 职工 三级 起付线 700 元 for the first stay and
+500 元 for the second; the fund pays 85% (在职) or 91% (退休) of the in-scope amount above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import warnings
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from yibao.cli.main import app
+from yibao.qa import conversation
+from yibao.qa.answer import ConversationError, ask
+
+warnings.filterwarnings("ignore", category=DeprecationWarning, module="fastapi.testclient")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from yibao.api.app import create_app  # noqa: E402
+from yibao.api.auth import KeyStore  # noqa: E402
+
+DAY = dt.date(2026, 12, 1)
+runner = CliRunner()
+
+
+def fund(answer: dict) -> str:
+    """The fund payment stated in an answer's conclusion, digits only."""
+    m = re.search(r"约报销([\d,]+\.\d\d)元", answer["answer"])
+    assert m, answer["answer"][:300]
+    return m.group(1).replace(",", "")
+
+
+def turns(*questions: str) -> list[dict]:
+    out, token = [], None
+    for q in questions:
+        out.append(ask(q, date=DAY, conversation_token=token))
+        token = out[-1]["conversation"]
+    return out
+
+
+def test_two_turns_recompute_for_lasa():
+    first, second = turns("拉萨职工医保住院报销比例", "三级医院，花了2万")
+    assert first["intent"] == "reimbursement" and "amount" in {
+        f["slot"] for f in first["followups"]
+    }
+    assert second["region"]["admdvs"] == "540100" and second["turn"] == 2
+    # (20000 − 700) × 85% = 16405.00
+    assert fund(second) == "16405.00"
+
+
+def test_three_turns_retired_second_stay():
+    a, b, c = turns("我爸退休了，住院花了3万能报多少", "拉萨", "三甲，第二次住院")
+    assert a["region"] is None and b["region"]["admdvs"] == "540100"
+    # turn 2: first stay, 三级 by default: (30000 − 700) × 91% = 26663.00
+    assert fund(b) == "26663.00"
+    # turn 3: second stay: (30000 − 500) × 91% = 26845.00
+    assert fund(c) == "26845.00"
+    assert c["slots"]["person_type"] == "retired" and c["slots"]["nth_stay"] == 2
+
+
+@pytest.mark.parametrize(
+    ("bare", "slot", "value"),
+    [
+        ("退休", "person_type", "retired"),
+        ("三级", "hospital_level", 3),
+        ("3万", "amount", 30000),
+        ("居民医保呢", "insurance", "resident"),
+    ],
+)
+def test_bare_answers_keep_the_topic(bare, slot, value):
+    _, second = turns("拉萨职工医保住院报销比例", bare)
+    assert second["intent"] == "reimbursement"
+    assert second["region"]["admdvs"] == "540100"
+    assert second["slots"][slot] == value
+
+
+def test_bare_city_answers_the_city_question():
+    first, second = turns("医保断缴了半年，现在补缴要等多久才能报销", "杭州")
+    assert first["region"] is None and "region" in {f["slot"] for f in first["followups"]}
+    assert second["intent"] == "lapse" and second["region"]["admdvs"] == "330100"
+    assert second["slots"]["lapse_months"] == 6
+
+
+def test_bare_period_fills_the_lapse_the_answer_asked_for():
+    first, second = turns("郑州居民医保断缴了还能补吗", "3个月")
+    assert "lapse_months" in {f["slot"] for f in first["followups"]}
+    assert second["intent"] == "lapse" and second["slots"]["lapse_months"] == 3
+
+
+def test_new_topic_keeps_only_region_and_who_is_asking():
+    _, second = turns("拉萨职工退休，住院花了2万能报多少", "医保卡里的钱能给老婆用吗")
+    assert second["intent"] == "family_aid"
+    assert second["region"]["admdvs"] == "540100"
+    assert second["slots"]["person_type"] == "retired"
+    assert "amount" not in second["slots"]
+
+
+def test_token_is_signed_and_expires():
+    ctx = conversation.Context("reimbursement", "540100", {"amount": Decimal("20000")}, "x")
+    token = conversation.encode(ctx, now=1_000_000)
+    back = conversation.decode(token, now=1_000_060)
+    assert back.slots["amount"] == Decimal("20000") and back.region == "540100"
+    payload, sig = token.split(".")
+    forged = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + sig
+    with pytest.raises(ConversationError):
+        conversation.decode(forged, now=1_000_060)
+    with pytest.raises(ConversationError):
+        conversation.decode(token, now=1_000_000 + 25 * 3600)
+    with pytest.raises(ConversationError):
+        ask("退休", conversation_token="not-a-token")
+
+
+def test_cli_json_lines_conversations_by_id():
+    lines = [
+        {"id": "a", "question": "拉萨职工医保住院报销比例"},
+        {"id": "b", "question": "我爸退休了，住院花了3万能报多少"},
+        {"id": "a", "question": "三级医院，花了2万"},
+        "医保卡里的钱能取出来吗",  # a plain line stays independent
+        {"id": "b", "question": "拉萨"},
+        {"id": "b", "question": "三甲，第二次住院"},
+    ]
+    text = "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines)
+    r = runner.invoke(app, ["ask", "-", "--json", "--date", DAY.isoformat()], input=text + "\n")
+    assert r.exit_code == 0, r.output
+    out = [json.loads(x) for x in r.stdout.strip().split("\n")]
+    assert [o.get("id") for o in out] == ["a", "b", "a", None, "b", "b"]
+    assert [o["turn"] for o in out] == [1, 1, 2, 1, 2, 3]
+    assert fund(out[2]) == "16405.00"  # (20000 − 700) × 85%
+    assert out[3]["intent"] == "withdrawal" and out[3]["region"] is None
+    assert fund(out[5]) == "26845.00"  # (30000 − 500) × 91%
+
+
+def test_cli_bad_json_line_names_the_field_and_the_rest_is_answered():
+    text = '{"id": "a"}\n{oops\n拉萨住院起付线是多少钱\n'
+    r = runner.invoke(app, ["ask", "-", "--json"], input=text)
+    assert r.exit_code == 2
+    out = [json.loads(x) for x in r.stdout.strip().split("\n")]
+    assert out[0]["field"] == "question" and "第1行" in out[0]["error"]
+    assert out[1]["field"] == "line"
+    assert out[2]["intent"] == "reimbursement"
+
+
+@pytest.fixture
+def client(tmp_path):
+    return TestClient(create_app(keys=KeyStore(tmp_path / "keys.json")))
+
+
+def test_api_two_and_three_turn_conversations(client):
+    def post(q, token=None):
+        body = {"question": q, "date": DAY.isoformat()}
+        if token:
+            body["conversation"] = token
+        r = client.post("/api/ask", json=body)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    a1 = post("拉萨职工医保住院报销比例")
+    a2 = post("三级医院，花了2万", a1["conversation"])
+    assert fund(a2) == "16405.00"  # (20000 − 700) × 85%
+    b1 = post("我爸退休了，住院花了3万能报多少")
+    b2 = post("拉萨", b1["conversation"])
+    b3 = post("三甲，第二次住院", b2["conversation"])
+    assert fund(b3) == "26845.00"  # (30000 − 500) × 91%
+    r = client.post("/api/ask", json={"question": "退休", "conversation": "x.y"})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["errors"][0]["field"] == "conversation"
+
+
+def test_web_follow_up_chips_continue_the_conversation(client):
+    r = client.post("/", data={"question": "拉萨职工医保住院报销比例"})
+    assert r.status_code == 200
+    chips = re.findall(r'href="(/\?q=[^"]+)"', r.text)
+    assert chips, "follow-up chips are links"
+    token = re.search(r'name="c" value="([^"]+)"', r.text).group(1)
+    r = client.get("/", params={"q": "三级医院，花了2万", "c": token})
+    assert r.status_code == 200 and "16,405.00元" in r.text
+    # a stale token: answered as a new question, with a notice
+    r = client.get("/", params={"q": "拉萨住院花了2万", "c": "stale.token"})
+    assert r.status_code == 200 and "已失效" in r.text
