@@ -23,8 +23,8 @@ from yibao.qa.answer import ConversationError, ask
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="fastapi.testclient")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from yibao.api.app import create_app  # noqa: E402
 from yibao.api.auth import KeyStore  # noqa: E402
+from yibao.asgi import create_app  # noqa: E402
 
 DAY = dt.date(2026, 12, 1)
 runner = CliRunner()
