@@ -92,7 +92,7 @@ def answer_understood(u: Understanding, day: dt.date, follow_up: bool = False) -
     try:
         HANDLERS[u.intent](reply, pv, slots)
     except (PolicyError, ValueError) as exc:  # a rule or model rejected a fact or a figure
-        undecided(reply, exc)
+        undecided(reply, exc, view=pv)
     return {
         "intent": u.intent,
         "region": {"name": u.region.name, "admdvs": u.region.admdvs} if u.region else None,

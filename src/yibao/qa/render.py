@@ -114,11 +114,13 @@ def _dedupe(xs: list[str]) -> list[str]:
 
 
 def sources(basis: list[dict[str, Any]]) -> list[str]:
-    """One line per distinct source document and article, secondary ones marked."""
+    """One line per distinct source document and article, secondary ones marked; a source kept
+    only as a local capture shows its issuer, not a file path."""
     lines: list[str] = []
     for c in basis:
         s = c.get("source") or {}
-        ref = "，".join(x for x in (s.get("doc_no"), s.get("url")) if x)
+        url = s.get("url") if str(s.get("url") or "").startswith("http") else None
+        ref = "，".join(x for x in (s.get("doc_no"), url or s.get("issuer")) if x)
         line = f"《{s.get('title', '未注明')}》"
         if ref:
             line += f"（{ref}）"
@@ -140,9 +142,18 @@ def param_lines(view: PolicyView, names: list[str], reply: Reply) -> list[str]:
         r = view.optional(name)
         if r is None:
             continue
-        out.append(f"{r.label}：{r.shown()}")  # with its unit; a bound as 不低于/不超过/最长
+        # with its unit; a bound as 不低于/不超过/最长; another region's figure names it
+        out.append(f"{r.label}：{qualified(r.shown(), r.cite(), view.admdvs)}")
         reply.cite([r.cite()])
     return out
+
+
+def qualified(text: str, cite: dict[str, Any] | None, admdvs: str) -> str:
+    """A figure taken from another region's pack (the province's, or the national one) names
+    that region, so a citizen does not read it as the local figure."""
+    if cite and cite.get("pack") and admdvs != "000000" and cite["pack"] != admdvs:
+        text += f"（{cite.get('pack_name') or '上级'}标准）"
+    return text
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:

@@ -1,6 +1,7 @@
 """Understanding: one Chinese question → region, intent and slots.
 
-Pipeline: normalize (traditional → simplified, typos) → slots → intent → region. An explicit
+Pipeline: normalize (traditional → simplified, typos) → slots → intent (the precise patterns of
+``yibao.qa.intents`` combined with the statistical model of ``yibao.qa.model``) → region. An explicit
 ``region`` argument (code or name) overrides the one found in the text.
 """
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from yibao.policy import regions
-from yibao.qa import intents, place, slots
+from yibao.qa import intents, model, place, slots
 from yibao.qa.normalize import normalize
 
 
@@ -33,6 +34,9 @@ def understand(question: str, region: str | None = None) -> Understanding:
     found = place.mentions(text)
     scored = intents.classify(text, {**found_slots, "regions_named": len(found)})
     intent = scored.intent
+    m = model.load()
+    if m is not None:
+        intent = intents.decide(scored.scores, text, m.labels, m.proba(text), m.weights)
     home, dest = place.pick(found, moving=intent in ("transfer", "offsite"))
     if dest is not None:
         found_slots["destination"] = {"name": dest.name, "admdvs": dest.admdvs}

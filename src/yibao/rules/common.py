@@ -45,14 +45,13 @@ def required(cited: Cited, name: str) -> Any:
     r = cited.view.optional(name)
     if r is None:
         raise PolicyError(
-            f"无法判定：{region_name(cited)}在 {cited.view.day} 的“{label(cited, name)}”"
-            f"（参数 {name}）未在政策包中收录。"
+            f"无法判定：{region_name(cited)}在 {cited.view.day} 的“{label(cited, name)}”尚未收录。"
         )
     return cited.value(name)
 
 
 def missing_note(cited: Cited, name: str) -> str:
-    return f"{region_name(cited)}的“{label(cited, name)}”（{name}）尚未收录，此项未能给出具体数字或清单。"
+    return f"{region_name(cited)}的“{label(cited, name)}”尚未收录，此项未能给出具体数字或清单。"
 
 
 def source_note(cited: Cited, name: str) -> list[str]:
@@ -120,16 +119,13 @@ def first_of_next_month(day: dt.date) -> dt.date:
 def service_steps(
     cited: Cited, *, employer: str | None = None, counter: str | None = None
 ) -> list[str]:
-    """Next steps: employer, online channels, offline counter, hotline (channels and hotline
-    from the packs)."""
+    """Next steps: employer, online, offline counter, hotline (the hotline from the packs). The
+    recorded online channels are those of off-site filing (医保发〔2022〕22号), so they are not
+    offered for other tasks: a rule with its own channel list adds it itself."""
     steps: list[str] = []
     if employer:
         steps.append(f"单位办理：{employer}")
-    online = cited.optional("common.service.online_channels")
-    if online:
-        steps.append("线上办理：" + "、".join(online))
-    else:
-        steps.append("线上办理：当地医保部门的网上服务平台或医保App（渠道清单未收录）。")
+    steps.append("线上办理：参保地医保部门的网上服务平台或医保App（各地开通的事项不同）。")
     steps.append("线下办理：" + (counter or "携带材料到参保地医保经办机构服务窗口办理。"))
     hotline = cited.optional("common.service.hotline")
     if hotline:

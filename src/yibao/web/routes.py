@@ -11,23 +11,6 @@ from yibao.web.pages import page
 router = APIRouter(include_in_schema=False)
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
 
-INTENT_ZH = {
-    "withdrawal": "个人账户提取",
-    "reimbursement": "报销待遇",
-    "offsite": "异地就医",
-    "family_aid": "家庭共济",
-    "balance": "余额查询",
-    "transfer": "转移接续",
-    "lapse": "断缴与补缴",
-    "newborn": "新生儿参保",
-    "contribution": "缴费标准",
-    "lifetime": "最低缴费年限",
-    "excluded": "不予支付项目",
-    "enrollment": "参保登记",
-    "account_credit": "个人账户划入",
-    "out_of_scope": "超出范围",
-}
-
 
 # --- 问答 -----------------------------------------------------------------------------------------
 
@@ -62,6 +45,7 @@ FOLLOWUP_HINTS = {
 
 def _answer(request: Request, question: str, token: str | None = None) -> HTMLResponse:
     from yibao.qa.answer import ConversationError, ask
+    from yibao.qa.intents import INTENTS
 
     if len(question) > 500:
         return page(
@@ -87,6 +71,6 @@ def _answer(request: Request, question: str, token: str | None = None) -> HTMLRe
         result=result,
         conversation=result["conversation"],
         followup_hint=FOLLOWUP_HINTS,
-        intent_zh=INTENT_ZH.get(result["intent"], result["intent"]),
+        intent_zh=INTENTS.get(result["intent"], ""),
         answer_html=_md.render(result["answer"]),
     )

@@ -11,16 +11,11 @@ from yibao.rules.decision import Cited
 
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     cited = Cited(view)
-    online = cited.optional("common.service.online_channels")
     hotline = cited.optional("common.service.hotline")
     reply.conclusion = "本系统不连接医保账户，查不到您的实时余额；可以通过下面的官方渠道自己查询。"
-    lines = []
-    if online:
-        lines.append(
-            "线上：" + "、".join(online) + "（登录后在“个人账户”或“账户查询”中查看余额和明细）。"
-        )
-    else:
-        lines.append("线上：当地医保部门的网上服务平台或医保App（渠道清单尚未收录）。")
+    lines = [
+        "线上：参保地医保部门的网上服务平台或医保App（登录后在“个人账户”或“账户查询”中查看余额和明细）。"
+    ]
     lines.append("医保电子凭证：在已激活医保电子凭证的App里查看个人账户信息。")
     lines.append(
         "线下：到定点医院、定点药店刷医保卡（社保卡）时可打印或查看余额，或到医保经办窗口查询。"

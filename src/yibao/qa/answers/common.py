@@ -3,6 +3,7 @@ or fact, and the wording used by more than one answer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,9 +51,25 @@ ASK_TRANSFER_TO = Ask("要转到哪个城市（转入地）？", "destination", 
 ASK_BIRTH = Ask("宝宝是哪天出生的？已经办理参保缴费了吗（哪天缴的）？", "dates", free=True)
 
 
-def undecided(reply: Reply, exc: Exception, prefix: str = "") -> None:
+_PARAM = re.compile(r"参数\s*([a-z_]+(?:\.[a-z_0-9]+)+)")
+
+
+def plain(message: str, view: PolicyView | None = None) -> str:
+    """An engine or policy message in citizen words: a parameter name becomes its Chinese label
+    and the lookup detail becomes 尚未收录."""
+    m = _PARAM.search(message)
+    if not m:
+        return message
+    spec = view.policy.catalogue.get(m.group(1)) if view is not None else None
+    what = f"“{spec.label}”" if spec else "所需的数字"
+    return f"{what}尚未收录"
+
+
+def undecided(
+    reply: Reply, exc: Exception, prefix: str = "", view: PolicyView | None = None
+) -> None:
     """Say in the reply what could not be decided and why."""
-    reply.section(UNDECIDED, [f"{prefix}{exc}"])
+    reply.section(UNDECIDED, [f"{prefix}{plain(str(exc), view)}"])
 
 
 def run(reply: Reply, fn: Callable[[], Decision], prefix: str = "") -> Decision | None:
@@ -79,3 +96,23 @@ def mentions(s: dict[str, Any], words: Iterable[str]) -> bool:
     """Does the question's text contain any of ``words``?"""
     t = s.get("_text", "")
     return any(k in t for k in words)
+
+
+def hotline_line(cited: Any) -> str:
+    """'拨打医保服务热线 12393' with the number from the packs (cited), or the generic advice."""
+    number = cited.optional("common.service.hotline")
+    if number:
+        return f"电话咨询：医保服务热线 {number}（各地可能另有本地热线）。"
+    return "电话咨询：参保地医保部门的服务热线。"
+
+
+WINDOW = "线下办理：参保地医保经办机构（医保服务大厅）窗口。"
+
+
+def pointer(reply: Reply, cited: Any, conclusion: str, steps: list[str]) -> None:
+    """An answer for a 医保 task this system explains but cannot do or compute: what to do, the
+    channels, the hotline (from the packs), and a prompt for the city when none was named."""
+    reply.conclusion = conclusion
+    reply.section("怎么办理", steps)
+    reply.section("办理渠道", [WINDOW, hotline_line(cited)])
+    reply.cite(cited.basis)

@@ -16,8 +16,9 @@ from yibao.qa.answers.common import (
     ASK_SCHEME,
     ASK_STAY,
     SCHEME_NAMES,
+    plain,
 )
-from yibao.qa.render import Reply, table
+from yibao.qa.render import Reply, qualified, table
 from yibao.rules.compare import compare
 from yibao.settlement.engine import SettlementError, settle
 from yibao.settlement.model import Claim, Encounter, FeeLine, Person, Ytd
@@ -120,7 +121,7 @@ def settle_answer(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         if isinstance(res, Exception):
             reply.section(
                 "未能计算的部分",
-                [f"{SCHEME_NAMES[scheme]}：{res}（该市这一数字尚未收录，无法算出报销金额）。"],
+                [f"{SCHEME_NAMES[scheme]}：{plain(str(res), view)}，无法算出报销金额。"],
             )
     if ok:
         header = ["项目", *(SCHEME_NAMES[k] for k in ok)]
@@ -171,18 +172,21 @@ def compare_answer(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     missing = []
     for row in rows:
         cells = [getattr(row, x) for x in columns]
-        if any(c.text == "未收录" for c in cells):
-            missing.append(row.topic)
+        gaps = [SCHEME_NAMES[x] for x, c in zip(columns, cells, strict=True) if c.text == "未收录"]
+        if gaps:
+            missing.append(f"{row.topic}（{'、'.join(gaps)}）")
         if all(c.text in ("未收录", "不适用") for c in cells):
             continue
-        body.append([row.topic, *(c.text for c in cells)])
+        body.append([row.topic, *(qualified(c.text, c.cite, view.admdvs) for c in cells)])
         for c in cells:
             if c.cite:
                 reply.cite([c.cite])
     if body:
         reply.tables.append(("待遇标准对比" if scheme is None else "待遇标准", table(header, body)))
     if missing:
-        reply.section("注意", ["以下项目该地区尚未收录具体数字：" + "、".join(missing) + "。"])
+        reply.section(
+            "注意", ["该地区尚未收录这些数字（表中标为“未收录”）：" + "、".join(missing) + "。"]
+        )
     if not reply.conclusion:
         reply.conclusion = (
             "职工医保由单位和个人按工资缴费、待遇较高（起付线、自付比例更低，设个人账户）；"

@@ -1,0 +1,109 @@
+"""The statistical intent model: character n-gram TF-IDF features and a multinomial logistic
+regression, trained offline on the labelled corpus of real question phrasings
+(``python -m yibao.qa.train``, scikit-learn) and shipped as plain arrays in
+``yibao/qa/data/intent_model.npz``. Prediction needs NumPy only: the few n-grams of a question
+index rows of the coefficient matrix, so loading takes milliseconds and a prediction well under
+one.
+
+The same ``features_text`` is used for training and prediction: the normalized question with
+digits folded to 0 and punctuation dropped (amounts and dates say nothing about the topic).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+MODEL_FILE = "intent_model.npz"
+_PUNCT = re.compile(r"[\s,.!?;:，。！？；：、“”‘’\"'()（）《》【】\[\]…~～·—\-]+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def features_text(normalized: str) -> str:
+    """What the model reads of a normalized question."""
+    return _DIGITS.sub("0", _PUNCT.sub("", normalized.lower()))
+
+
+def ngrams(text: str, lo: int, hi: int) -> list[str]:
+    """Character n-grams of ``text`` for n in [lo, hi] (scikit-learn's ``analyzer="char"``)."""
+    out = []
+    for n in range(lo, hi + 1):
+        out.extend(text[i : i + n] for i in range(len(text) - n + 1))
+    return out
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    labels: tuple[str, ...]
+    vocab: dict[str, int]
+    idf: np.ndarray  # (V,)
+    coef: np.ndarray  # (V, C): column c = weights of label c
+    intercept: np.ndarray  # (C,)
+    ngram: tuple[int, int]
+    weights: tuple[float, float, float]  # combination with the patterns (intents.decide)
+
+    def proba(self, normalized: str) -> np.ndarray:
+        """P(label | question) for every label, in ``labels`` order."""
+        counts: dict[int, int] = {}
+        for g in ngrams(features_text(normalized), *self.ngram):
+            j = self.vocab.get(g)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        z = self.intercept.astype(np.float64)
+        if counts:
+            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.array([1.0 + math.log(c) for c in counts.values()])  # sublinear tf
+            x = tf * self.idf[idx]
+            x /= np.linalg.norm(x)
+            z = z + x @ self.coef[idx]
+        z -= z.max()
+        e = np.exp(z)
+        return e / e.sum()
+
+    def predict(self, normalized: str) -> tuple[str, float]:
+        p = self.proba(normalized)
+        i = int(p.argmax())
+        return self.labels[i], float(p[i])
+
+
+def save(path, model: IntentModel) -> None:
+    np.savez_compressed(
+        path,
+        labels=np.array("\n".join(model.labels)),
+        vocab=np.array("\n".join(sorted(model.vocab, key=model.vocab.__getitem__))),
+        idf=model.idf.astype(np.float32),
+        coef=model.coef.astype(np.float32),
+        intercept=model.intercept.astype(np.float32),
+        ngram=np.array(model.ngram, dtype=np.int64),
+        combine=np.array(model.weights, dtype=np.float64),
+    )
+
+
+def read(path) -> IntentModel:
+    with np.load(path, allow_pickle=False) as z:
+        words = str(z["vocab"]).split("\n")
+        combine = z["combine"]
+        return IntentModel(
+            labels=tuple(str(z["labels"]).split("\n")),
+            vocab={w: i for i, w in enumerate(words)},
+            idf=z["idf"].astype(np.float64),
+            coef=z["coef"].astype(np.float64),
+            intercept=z["intercept"].astype(np.float64),
+            ngram=(int(z["ngram"][0]), int(z["ngram"][1])),
+            weights=(float(combine[0]), float(combine[1]), float(combine[2])),
+        )
+
+
+@cache
+def load() -> IntentModel | None:
+    """The shipped model (None if the package has none)."""
+    f = resources.files("yibao.qa") / "data" / MODEL_FILE
+    if not f.is_file():
+        return None
+    with resources.as_file(f) as path:
+        return read(path)

@@ -1,0 +1,191 @@
+"""Train the intent model (``yibao.qa.model``) on labelled question files. Needs scikit-learn
+(a development dependency); the shipped model is plain arrays read with NumPy.
+
+    python -m yibao.qa.train tests/data/corpus/questions.tsv tests/data/questions.tsv \
+        --exclude tests/data/corpus/test.tsv
+    python -m yibao.qa.train --split tests/data/corpus/questions.tsv   # (done once: the frozen split)
+
+Each file is TSV with a header and the columns ``question`` and ``intent``; rows whose ``split``
+column starts with ``heldout`` are skipped (they belong to evaluations). Steps: TF-IDF over character
+1–3-grams of ``model.features_text``; multinomial logistic regression (C chosen by 5-fold
+cross-validation); then the weight of the pattern scores and the out-of-domain bonus in
+``intents.decide``, chosen on the out-of-fold probabilities of the same folds. The frozen test split is read only to
+leave its questions out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from yibao.qa import intents, model, place, slots
+from yibao.qa.normalize import normalize
+
+DEFAULT_OUT = Path(__file__).parent / "data" / model.MODEL_FILE
+
+
+def read_rows(paths: list[Path], exclude: list[Path] = ()) -> list[tuple[str, str]]:
+    """Labelled (question, intent) rows for training: every file's rows except the questions of
+    the ``exclude`` files (the frozen test split), evaluation rows (``split`` heldout…) and
+    question bodies whose title may be in the test split (note "question body")."""
+    held = {q for p in exclude for q, _ in _tsv(p)}
+    rows = []
+    for p in paths:
+        with p.open(encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if (r.get("split") or "").startswith("heldout") or not r.get("question"):
+                    continue
+                if r["question"].strip() in held or "question body" in (r.get("note") or ""):
+                    continue
+                if r["intent"] not in intents.INTENTS:
+                    raise SystemExit(f"{p}: unknown intent {r['intent']!r} for {r['question']!r}")
+                rows.append((r["question"].strip(), r["intent"]))
+    return rows
+
+
+def _tsv(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(r["question"].strip(), r["intent"]) for r in reader]
+
+
+def freeze_split(path: Path) -> tuple[Path, Path]:
+    """Split a reviewed corpus into ``test.tsv`` and ``train.tsv`` beside it: per intent, rows
+    ordered by the SHA-256 of the question, every 4th to test; rows marked ``unsure`` never go to
+    test; exact duplicates are kept once. Run once, before any tuning; the test file is then
+    frozen (its hash is checked by tests/test_qa_corpus.py)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    seen: set[str] = set()
+    by_intent: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        q = r["question"].strip()
+        if q and q not in seen:
+            seen.add(q)
+            by_intent.setdefault(r["intent"], []).append(r)
+    test, train_rows = [], []
+    for name in sorted(by_intent):
+        group = sorted(
+            by_intent[name],
+            key=lambda r: hashlib.sha256(r["question"].strip().encode()).hexdigest(),
+        )
+        sure = [r for r in group if "unsure" not in (r.get("note") or "")]
+        test += sure[::4]
+        train_rows += [r for i, r in enumerate(sure) if i % 4] + [r for r in group if r not in sure]
+    out = []
+    for name, part in (("test.tsv", test), ("train.tsv", train_rows)):
+        target = path.with_name(name)
+        lines = ["\t".join(fields)] + ["\t".join(r.get(k) or "" for k in fields) for r in part]
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.append(target)
+    return out[0], out[1]
+
+
+def pattern_scores(text: str) -> dict[str, float]:
+    """The pattern scores ``understand`` computes for a normalized question."""
+    found = slots.extract(text)
+    return intents.classify(text, {**found, "regions_named": len(place.mentions(text))}).scores
+
+
+GRID = tuple(
+    itertools.product(
+        (0.2, 0.3, 0.5, 0.8, 1.2, 2.0), (0.0, 1.0, 2.0, 3.0, 5.0), (0.0, 1.0, 2.0, 3.0, 5.0)
+    )
+)
+OOS_COST = 3
+"""An in-scope question answered as out of scope costs this many errors (it gets no answer)."""
+
+
+def tune_combination(texts, y, labels, proba, scores) -> tuple[tuple[float, float, float], float]:
+    """(weights, out-of-fold accuracy) with the lowest cost over ``GRID``."""
+    best: tuple[int, tuple[float, float, float], float] | None = None
+    for weights in GRID:
+        ok = cost = 0
+        for t, gold, p, sc in zip(texts, y, proba, scores, strict=True):
+            got = intents.decide(sc, t, labels, p, weights)
+            ok += got == gold
+            if got != gold:
+                cost += OOS_COST if got == "out_of_scope" else 1
+        if best is None or cost < best[0]:
+            best = (cost, weights, ok / len(y))
+    assert best is not None
+    return best[1], best[2]
+
+
+def train(
+    rows: list[tuple[str, str]], folds: int = 5, seed: int = 0, errors: bool = False
+) -> model.IntentModel:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    texts = [normalize(q) for q, _ in rows]
+    y = np.array([i for _, i in rows])
+    feats = [model.features_text(t) for t in texts]
+    ngram = (1, 3)
+    vec = TfidfVectorizer(analyzer="char", ngram_range=ngram, sublinear_tf=True, min_df=2)
+    x = vec.fit_transform(feats)
+    counts = np.unique(y, return_counts=True)[1]
+    k = max(2, min(folds, int(counts.min())))
+    cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    best_c, best_acc = 1.0, -1.0
+    for c in (10.0, 30.0):
+        clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+        acc = float((cross_val_predict(clf, x, y, cv=cv) == y).mean())
+        print(f"C={c}: out-of-fold accuracy {acc:.4f}", file=sys.stderr)
+        if acc > best_acc:
+            best_c, best_acc = c, acc
+    clf = LogisticRegression(C=best_c, max_iter=3000, class_weight="balanced")
+    proba = cross_val_predict(clf, x, y, cv=cv, method="predict_proba")
+    labels = tuple(sorted(set(y)))
+    scores = [pattern_scores(t) for t in texts]
+    weights, acc = tune_combination(texts, y, labels, proba, scores)
+    print(f"combined out-of-fold accuracy {acc:.4f} (weights {weights})", file=sys.stderr)
+    if errors:  # the training rows the tuned combination gets wrong out of fold
+        for (q, gold), t, p, sc in zip(rows, texts, proba, scores, strict=True):
+            got = intents.decide(sc, t, labels, p, weights)
+            if got != gold:
+                print(f"  {gold:14s} -> {got:14s} {q}  {sc}", file=sys.stderr)
+    clf.fit(x, y)
+    assert tuple(clf.classes_) == labels
+    vocab = {g: int(j) for g, j in vec.vocabulary_.items()}
+    return model.IntentModel(
+        labels=labels,
+        vocab=vocab,
+        idf=vec.idf_.astype(np.float64),
+        coef=clf.coef_.T.astype(np.float64),
+        intercept=clf.intercept_.astype(np.float64),
+        ngram=ngram,
+        weights=weights,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--split", action="store_true", help="write the frozen test/train split")
+    ap.add_argument("--exclude", type=Path, action="append", default=[], help="held-out file")
+    ap.add_argument("--errors", action="store_true", help="list out-of-fold training errors")
+    args = ap.parse_args(argv)
+    if args.split:
+        for p in freeze_split(args.files[0]):
+            print(f"wrote {p}", file=sys.stderr)
+        return
+    rows = read_rows(args.files, args.exclude)
+    print(f"{len(rows)} labelled questions", file=sys.stderr)
+    m = train(rows, errors=args.errors)
+    model.save(args.out, m)
+    print(f"wrote {args.out} ({len(m.vocab)} n-grams, {len(m.labels)} intents)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
