@@ -45,7 +45,8 @@ def required(cited: Cited, name: str) -> Any:
     r = cited.view.optional(name)
     if r is None:
         raise PolicyError(
-            f"无法判定：{region_name(cited)}在 {cited.view.day} 的“{label(cited, name)}”尚未收录。"
+            f"无法判定：{region_name(cited)}在 {cited.view.day} 的“{label(cited, name)}”"
+            f"（参数 {name}）未在政策包中收录。"
         )
     return cited.value(name)
 

@@ -51,12 +51,14 @@ ASK_TRANSFER_TO = Ask("要转到哪个城市（转入地）？", "destination", 
 ASK_BIRTH = Ask("宝宝是哪天出生的？已经办理参保缴费了吗（哪天缴的）？", "dates", free=True)
 
 
+_PARAM_NOTE = re.compile(r"（参数\s*[a-z_]+(?:\.[a-z_0-9]+)+）")
 _PARAM = re.compile(r"参数\s*([a-z_]+(?:\.[a-z_0-9]+)+)")
 
 
 def plain(message: str, view: PolicyView | None = None) -> str:
     """An engine or policy message in citizen words: a parameter name becomes its Chinese label
     and the lookup detail becomes 尚未收录."""
+    message = _PARAM_NOTE.sub("", message).replace("未在政策包中收录", "尚未收录")
     m = _PARAM.search(message)
     if not m:
         return message
