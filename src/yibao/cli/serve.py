@@ -64,7 +64,7 @@ def serve(
     except Exception as exc:
         fail(f"无法打开或迁移数据库：{exc}")
     for line in lines:
-        console.print(line)
+        console.print(line, soft_wrap=True)  # keys stay on one line, copyable
     mask_logs()
     console.print(f"[bold green]yibao 已启动：http://{host}:{port}/[/]  （API 文档：/docs）")
     uvicorn.run(application, host=host, port=port, log_level="info", log_config=None)
