@@ -133,11 +133,34 @@ MED_TYPE = Vocab(
 )
 
 CHRG_ITEM_LV = Vocab(
-    "chrg_item_lv",
+    "chrgitm_lv",
     "目录类别",
     {"01": "甲类", "02": "乙类", "03": "丙类（目录外，自费）"},
     {"丙类": "03", "自费": "03"},
-    note="national platform chrg_item_lv (收费项目等级)",
+    note="national platform chrgitm_lv (收费项目等级); the old name chrg_item_lv is read, deprecated",
+)
+
+# 人员类别 as the platform codes it (the first two digits give the group: 11 在职, 12 退休,
+# 14 未成年居民, 15 成年居民). Read in public HIS code (docs/platform.md, "Evidence"); the official
+# code table was not read, so only these codes are accepted.
+PSN_TYPE_CODE = Vocab(
+    "psn_type_code",
+    "人员类别（平台代码）",
+    {
+        "1101": "职工在职",
+        "1102": "公务员在职",
+        "1103": "灵活就业人员在职",
+        "1201": "职工退休",
+        "1202": "公务员退休",
+        "1203": "灵活就业人员退休",
+        "1401": "新生儿",
+        "1402": "学龄前儿童",
+        "1403": "中小学生",
+        "1404": "大学生",
+        "1405": "未成年（未入学）",
+        "1501": "普通居民（成年）",
+    },
+    note="national platform psn_type (人员类别) in claims and settlement output",
 )
 
 FUND_PAY_TYPE = Vocab(
@@ -489,6 +512,7 @@ ALL: tuple[Vocab, ...] = (
     INSUTYPE,
     MED_TYPE,
     CHRG_ITEM_LV,
+    PSN_TYPE_CODE,
     FUND_PAY_TYPE,
     HOSP_LV,
     SCHEME,

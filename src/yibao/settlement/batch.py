@@ -450,18 +450,22 @@ def settle_table(table: pa.Table, policy: Policy | None = None) -> BatchResult:
 def _check_errors(params, uniq, dims, reg_codes, has_b) -> None:
     bad = [(g, p.error) for g, p in enumerate(params) if p.error]
     if bad:
-        lines = []
-        for g, msg in bad[:8]:
+        lines: list[str] = []
+        for g, msg in bad:
             k = int(uniq[g])
             vals = []
             for size in reversed(dims):
                 vals.append(k % size)
                 k //= size
             r, _e, i, pt, _rg, c, lvl, _oc, _d = reversed(vals)
-            lines.append(
+            line = (
                 f"{reg_codes[r]} {INSUTYPES[i]} {PSN_TYPES[pt]} {CATS[c]} "
                 f"{LEVEL_NAME[str(lvl)]}：{msg}"
             )
+            if line not in lines:  # groups differing only in date or filing say the same
+                lines.append(line)
+            if len(lines) == 8:
+                break
         raise BatchError("以下参数组无法结算（政策包缺少必要参数）：\n" + "\n".join(lines))
     # a designated claim with 乙类 fees needs the 先行自付 rate (the group key ends in designated)
     if any(

@@ -44,27 +44,10 @@ SETLINFO_LABELS = {
     "balc": "个人账户余额",
 }
 
-# psn_type 人员类别, as the national platform codes it (4 digits; the first two give the
-# group). Read from a public HIS integration's enum of the platform's codes
-# (newtouch-cloud/openhis Newtouch.HIS.Sett/Newtouch.Infrastructure/EnumDB.cs, EnumRylb);
-# 1403 and 1501 also appear as real values in another integration's data
-# (codinggrass/coding-everyday src/test/java/com/codinggrass/learn/yibao/bo/). The official
-# code table (接口规范 第6章 字典表) was not read. Value: (label, person group) where the group
-# is what the packs key employee tables by; residents' tables use ``resident_group`` instead.
-PSN_TYPE = {
-    "1101": ("职工在职", "in_service"),
-    "1102": ("公务员在职", "in_service"),
-    "1103": ("灵活就业人员在职", "in_service"),
-    "1201": ("职工退休", "retired"),
-    "1202": ("公务员退休", "retired"),
-    "1203": ("灵活就业人员退休", "retired"),
-    "1401": ("新生儿", "resident"),
-    "1402": ("学龄前儿童", "resident"),
-    "1403": ("中小学生", "resident"),
-    "1404": ("大学生", "resident"),
-    "1405": ("未成年（未入学）", "resident"),
-    "1501": ("普通居民（成年）", "resident"),
-}
+# psn_type 人员类别 (platform codes, ``vocab.PSN_TYPE_CODE``): (label, person group), the group
+# being what the packs key employee tables by; residents' tables use ``resident_group``.
+_GROUP = {"11": "in_service", "12": "retired", "14": "resident", "15": "resident"}
+PSN_TYPE = {c: (z, _GROUP[c[:2]]) for c, z in vocab.PSN_TYPE_CODE.labels.items()}
 # The project's old psn_type values (deprecated on input): the code each stands for.
 PSN_TYPE_OLD = {"in_service": "1101", "retired": "1201"}
 RESIDENT_DEFAULT_PSN_TYPE = {"minor": "1405", "all": "1501", "adult": "1501", "senior": "1501"}
