@@ -55,6 +55,7 @@ def test_every_rule_has_at_least_ten_cases_and_each_case_is_worked():
         assert case.get("worked"), case["name"]
         assert case.get("expect"), case["name"]
     assert per_rule.get("settlement", 0) >= 10
+    assert set(RULES) <= set(per_rule), set(RULES) - set(per_rule)
     short = {r: n for r, n in per_rule.items() if n < 10}
     assert not short, short
 

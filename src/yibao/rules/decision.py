@@ -36,6 +36,7 @@ OUTCOME_ZH = {
     "frozen": "封存与解封",
     "effective": "待遇生效",
     "rule_unknown": "生效规则未收录",
+    "rule_stated": "按当地规定的时间生效",
     "excluded": "不予支付",
     "not_listed": "不在不予支付清单中",
     "not_recorded": "未收录，无法判断",

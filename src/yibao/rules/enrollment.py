@@ -21,7 +21,7 @@ from yibao.rules.inputs import Day, RuleInput, title
 
 RULE = "enrollment"
 TOPICS = vocab.ENROLLMENT_TOPIC.codes
-OUTCOMES = ("conditions", "frozen", "effective", "rule_unknown")
+OUTCOMES = ("conditions", "frozen", "effective", "rule_stated", "rule_unknown")
 SCHEMES = {
     "employee": "employee.enrollment.effective_rule",
     "resident": "resident.enrollment.effective_rule",
@@ -148,7 +148,7 @@ def _effective(cited: Cited, scheme: str, paid: dt.date) -> Decision:
     reasons.append("中断后重新参保的，还要看是否有待遇等待期（见“断缴、补缴与等待期”）。")
     return cited.decision(
         RULE,
-        "effective" if start else "rule_unknown",
+        "effective" if start else ("rule_stated" if rule else "rule_unknown"),
         reasons=reasons,
         notes=notes,
         facts=facts,

@@ -41,7 +41,7 @@ MAX_MONTHLY_BASE = 10_000_000  # 元 per month
 class RuleInput(BaseModel):
     """Base of the rule input models: unknown fields are errors."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
 # Asked by every face for every rule, before the rule's own fields.

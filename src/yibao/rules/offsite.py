@@ -131,9 +131,15 @@ def check_offsite(
         if direct:
             outcome = "direct_settlement"
             reasons.append("未备案也可在就医地直接结算，但按临时外出就医待遇（比例降低）。")
-        else:
+        elif direct is False:
             outcome = "manual_claim"
             reasons.append("未备案不能直接结算：先全额自付，回参保地手工报销（或出院前补办备案）。")
+        else:
+            outcome = "manual_claim"
+            reasons.append(
+                "未备案的，一般要先全额自付，回参保地手工报销（或出院前补办备案）；"
+                f"{where}未备案能否直接结算未收录。"
+            )
         if direct is None:
             notes.append(missing_note(cited, "common.offsite.unfiled_direct_settlement"))
         if claim_docs is None:

@@ -56,7 +56,7 @@ def check_transfer(
     try:
         dest = regions.get(to_admdvs)
     except regions.UnknownRegion as exc:
-        raise FactError("to", str(exc)) from None
+        raise FactError("to_admdvs", str(exc)) from None
     if gap_months is not None and gap_months < 0:
         raise FactError("gap_months", "中断月数不能为负")
     apply_date = apply_date or cited.view.day
