@@ -361,7 +361,7 @@ def test_enrollment():
     e = check_enrollment(view(LASA), "effective", paid_date=D(2025, 3, 15))
     assert e.facts["effective_from"] == "2025-04-01"  # next_month
     r = check_enrollment(view(LASA), "effective", scheme="resident")
-    assert r.outcome == "rule_unknown" and any("次年1月1日" in x for x in r.reasons)
+    assert r.outcome == "rule_stated" and any("次年1月1日" in x for x in r.reasons)
 
 
 # --- coverage ---------------------------------------------------------------------------------
