@@ -27,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -238,6 +239,25 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(96))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class SimulationJob(Base):
+    """A reform simulation submitted over the API: its input, state and report, kept in the
+    database so that a restart neither loses a finished report nor a queued job."""
+
+    __tablename__ = "simulation_jobs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(96))
+    status: Mapped[str] = mapped_column(String(16))
+    claims_done: Mapped[int] = mapped_column(BigInteger, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)  # the report as JSON
+    claims: Mapped[bytes | None] = mapped_column(LargeBinary)  # the upload; dropped when finished
+    reform: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = _now()
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+    )
 
 
 T = Base.metadata.tables

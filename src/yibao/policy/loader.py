@@ -55,9 +55,16 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 _DecimalLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
+MAX_NODES = 200_000  # nodes of a document once its aliases are expanded
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML text; raises ``DuplicateKey`` for a repeated key, ``yaml.YAMLError`` for
-    malformed text."""
+    malformed text, ``PolicyError`` for a document whose aliases expand beyond ``MAX_NODES``
+    nodes (a "billion laughs" bomb: 370 bytes can describe 10^9 nodes), refused before it is
+    built."""
+    if "*" in text:
+        _check_expansion(yaml.compose(text, Loader=_Base))
     return yaml.load(text, Loader=_DecimalLoader)
 
 
@@ -68,6 +75,27 @@ def _load(text: str, where: str) -> Any:
         raise PolicyError(f"{where}: {exc}") from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"{where}: not valid YAML: {exc}") from None
+
+
+def _check_expansion(root: yaml.Node | None) -> None:
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:  # an alias: the same node object again, expanded each time
+            return sizes[key]
+        sizes[key] = 1  # cycles count once
+        if isinstance(node, yaml.SequenceNode):
+            n = 1 + sum(size(v) for v in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            n = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            n = 1
+        sizes[key] = n = min(n, MAX_NODES + 1)
+        return n
+
+    if root is not None and size(root) > MAX_NODES:
+        raise PolicyError(f"YAML 展开后超过 {MAX_NODES:,} 个节点（别名过多），已拒绝")
 
 
 def _package_dir(sub: str) -> Path:
