@@ -223,3 +223,40 @@ def test_f6_concurrent_openings_of_one_person(acc):
         got = list(pool.map(open_, range(6)))
     assert got.count("ok") == 1 and set(got) <= {"ok", "id_no", "psn_no"}
     assert count(acc, PERSONS, PERSONS.c.id_no == id_no) == 1
+
+
+def test_review_bodies_over_http_get_4xx_and_store_nothing(db_url, tmp_path):
+    """The review's F2, F3 and F7 bodies, sent as the review sent them, on both databases."""
+    from fastapi.testclient import TestClient
+
+    from yibao.api.auth import KeyStore
+    from yibao.asgi import create_app
+
+    keys = KeyStore(tmp_path / "keys.json")
+    acc = Accounts(db_url)
+    client = TestClient(create_app(keys=keys, accounts=acc))
+    staff = {"X-API-Key": keys.add("经办员", "staff"), "Content-Type": "application/json"}
+    hosp = {"X-API-Key": keys.add("医院", "hospital", hospital="H54010001")}
+    same = make_id("540102", dt.date(1985, 5, 5), 123)
+    wide = same[0] + "".join(chr(ord(c) + 0xFEE0) for c in same[1:17]) + same[17]
+    for psn, id_no, code in (("V0", same, 201), ("V1", wide, 422)):
+        body = {"psn_no": psn, "name": "同一人", "id_no": id_no, "insutype": "310",
+                "region": "540100", "since": "2025-01-01"}  # fmt: skip
+        assert client.post("/api/accounts", json=body, headers=staff).status_code == code
+    body = {"psn_no": " TR1 ", "name": "空格", "id_no": make_id("540102", dt.date(1970, 1, 1), 77),
+            "insutype": "310", "region": "540100"}  # fmt: skip
+    r = client.post("/api/accounts", json=body, headers=staff)
+    assert r.status_code == 201 and r.json()["psn_no"] == "TR1"
+    fees = [{"code": c, "chrg_item_lv": "01", "amount": "600000000000"} for c in "AB"]
+    claim_ = {"person": {"psn_no": "V0", "insutype": "310", "psn_type": "in_service",
+                         "insuplc_admdvs": "540100"},
+              "encounter": {"med_type": "21", "hosp_lv": 3, "mdtrtarea_admvs": "540100",
+                            "begndate": "2025-11-20", "enddate": "2025-11-20"},
+              "fees": fees}  # fmt: skip
+    r = client.post("/api/settlements", json={"claim": claim_},
+                    headers={**hosp, "Idempotency-Key": "big-1"})  # fmt: skip
+    assert r.status_code == 422, r.text
+    assert count(acc, SETTLEMENTS) == 0
+    assert count(acc, PERSONS, PERSONS.c.psn_no == "V1") == 0
+    assert count(acc, AUDIT, AUDIT.c.action == "account.open") == 2
+    acc.engine.dispose()
