@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -104,7 +104,7 @@ _LOC_SKIP = ("body", "query", "path", "header", "form")
 
 
 def field_errors(
-    errors: list[dict[str, Any]],
+    errors: Sequence[Mapping[str, Any]],
     drop_first: bool = False,
     labels: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
@@ -123,7 +123,7 @@ def field_errors(
     return out
 
 
-def _zh_problem(e: dict[str, Any], label: str) -> str:
+def _zh_problem(e: Mapping[str, Any], label: str) -> str:
     """A pydantic error in plain Chinese, naming the field by its label."""
     kind = str(e.get("type", ""))
     ctx = e.get("ctx") or {}
@@ -184,7 +184,7 @@ class CheckBase(RuleInput):
 def _model(rule: str) -> type[CheckBase]:
     cls_name = "Check" + "".join(w.title() for w in rule.split("-"))
     bases = (CheckBase, RULE_REGISTRY[rule].inputs)
-    return create_model(cls_name, __base__=bases)  # type: ignore[call-overload,no-any-return]
+    return create_model(cls_name, __base__=bases)  # type: ignore[arg-type]  # stubs want one base type
 
 
 CHECK_MODELS: dict[str, type[CheckBase]] = {rule: _model(rule) for rule in RULE_REGISTRY}

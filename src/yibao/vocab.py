@@ -13,9 +13,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import core_schema
+
+
+class CodeField:
+    """Annotated metadata making a ``str`` field one of a vocabulary's codes (see ``Vocab.code_field``)."""
+
+    __slots__ = ("vocab",)
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(self.vocab._validate, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        out = dict(handler(schema))
+        out["enum"] = list(self.vocab.codes)
+        out["x-labels"] = dict(self.vocab.labels)
+        return out
 
 
 class UnknownCode(ValueError):
@@ -97,14 +120,11 @@ class Vocab:
         )
 
     @property
-    def Code(self) -> Any:
-        """A pydantic field type: accepts a code or a Chinese word, stores the code; its JSON
-        schema lists the codes (``enum``) and their labels (``x-labels``)."""
-        return Annotated[
-            str,
-            BeforeValidator(self._validate),
-            Field(json_schema_extra={"enum": list(self.codes), "x-labels": dict(self.labels)}),
-        ]
+    def code_field(self) -> CodeField:
+        """Pydantic metadata for a coded field: ``Annotated[str, vocab.SEX.code_field]`` accepts a
+        code or a Chinese word and stores the code; its JSON schema lists the codes (``enum``)
+        and their labels (``x-labels``)."""
+        return CodeField(self)
 
     def _validate(self, value: Any) -> str:
         try:

@@ -22,9 +22,12 @@ AUDIT = T["audit_log"]
 
 
 class ActorLike(Protocol):
-    name: str
-    role: str
-    hospital: str | None
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def hospital(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

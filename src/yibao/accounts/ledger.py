@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Row, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -112,7 +113,7 @@ class SystemAccounts:
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
 
-    def id(self, conn: Connection, purpose: str, admdvs: str) -> int:
+    def id(self, conn: Any, purpose: str, admdvs: str) -> int:  # Connection or pgfast.Tx
         """The account's id, created if need be. Only ids of accounts that existed before this
         transaction are remembered: one created here is gone if the transaction rolls back."""
         code = f"sys:{purpose}:{admdvs}"

@@ -50,7 +50,7 @@ LEFT JOIN ledger_accounts a
 LEFT JOIN ytd y ON y.psn_no = p.psn_no AND y.year = %(year)s
 WHERE p.psn_no = %(psn)s
 """
-ReadRow = namedtuple(  # the columns of READ, in order
+ReadRow: Any = namedtuple(  # type: ignore[misc]  # the columns of READ, in order (YTD_FIELDS appended)
     "ReadRow",
     "psn_no key_setl idempotency_key claim_sha256 result enr_id insutype admdvs psn_type since "
     "acct_id balance_fen ytd_psn " + " ".join(YTD_FIELDS),
@@ -112,7 +112,7 @@ class Tx:
         self.pg = pg
         self.wrote = False  # something was written: leaving by an exception must not sync
 
-    def read(self, psn: str, year: int, scope: str, key: str) -> ReadRow | None:
+    def read(self, psn: str, year: int, scope: str, key: str) -> Any:  # ReadRow | None
         """Lock the person, read what a settlement needs: one round trip (None: no such
         person)."""
         pg = self.pg
@@ -140,7 +140,7 @@ class Tx:
         return self.pg.execute(WRITE, params).fetchone()[0]
 
 
-def replayed(row: ReadRow) -> Stored:
+def replayed(row: Any) -> Stored:  # a ReadRow
     return Stored(row.key_setl, row.idempotency_key, row.claim_sha256, row.result)
 
 

@@ -337,6 +337,7 @@ class Accounts(settling.SettlingMixin):
             if d.outcome != "allowed":
                 raise AccountError("relation", "；".join(d.reasons))
             code = relation_code(relation)
+            assert code is not None  # the family-aid rule allowed the relation above
             _check_ages(code, rows[payer].birth_date, rows[beneficiary].birth_date)
             q = select(BINDINGS.c.id).where(
                 BINDINGS.c.payer_psn_no == payer,

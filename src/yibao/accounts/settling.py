@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from yibao.accounts import fields, journal, pgfast
@@ -65,10 +66,11 @@ class Settled:
 class _Books:
     """What a settlement reads: accumulators, the patient's and the payer's accounts."""
 
+    # Rows from SQLAlchemy, or pgfast's named tuples / _Acct on the PostgreSQL fast path
     year: int
-    ytd_row: Row | None
-    account: Row | None
-    payer_account: Row | None
+    ytd_row: Any
+    account: Any
+    payer_account: Any
 
     def claim(self, claim: Claim) -> Claim:
         from yibao.accounts.service import ytd_from_row
@@ -85,7 +87,7 @@ def _key_conflict(exc: Exception) -> bool:
     committed meanwhile by a settlement of another patient; retrying replays it. Recognised by
     the constraint's name (PostgreSQL) or SQLite's message, never by text in the failing row."""
     if isinstance(exc, IntegrityError):
-        exc = exc.orig
+        exc = exc.orig if isinstance(exc.orig, Exception) else exc
     elif not pgfast.is_integrity_error(exc):
         return False
     diag = getattr(exc, "diag", None)
@@ -106,6 +108,8 @@ class SettlingMixin:
     engine: Any
     policy: Policy
     system: SystemAccounts
+    actor: journal.ActorLike  # provided by Accounts
+    today: Callable[[], dt.date]
 
     # --- presettle ----------------------------------------------------------------------------
 
@@ -232,7 +236,7 @@ class SettlingMixin:
 
     def _write_settlement(
         self,
-        conn: Connection,
+        conn: Connection | pgfast.Tx,
         claim: Claim,
         key: str,
         digest: str,
@@ -399,7 +403,7 @@ class SettlingMixin:
         with self.engine.begin() as conn:
             row = conn.execute(select(SETTLEMENTS).where(SETTLEMENTS.c.setl_id == setl_id)).first()
             hospital = by is not None and by.role == "hospital"
-            if hospital and (row is None or row.scope != journal.scope_of(by)):
+            if by is not None and hospital and (row is None or row.scope != journal.scope_of(by)):
                 raise NotOwner("setl_id", "医院只能查看或撤销本机构的结算")
             if row is None:
                 raise NotFound("setl_id", f"结算 {setl_id} 不存在")
@@ -538,7 +542,7 @@ def _checked(s: Settlement) -> tuple[Settlement, str]:
         ) from None
 
 
-def _replay(row: Row, digest: str) -> Settled:
+def _replay(row: Any, digest: str) -> Settled:  # a Row or pgfast.Stored
     if row.claim_sha256 != digest:
         raise AccountError(
             "idempotency_key",

@@ -110,8 +110,9 @@ def policy_validate(json: bool = JsonOpt):
         print_json(rows)
         return
     table = Table("代码", "政策包", "官方", "二手")
-    for r in rows:
-        table.add_row(r["admdvs"], r["name"], str(r.get("official", 0)), str(r.get("secondary", 0)))
+    for code, p in sorted(packs.items()):
+        counts = confidence_counts(p)
+        table.add_row(code, p.name, str(counts["official"]), str(counts["secondary"]))
     console.print(table)
 
 

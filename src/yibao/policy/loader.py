@@ -20,10 +20,8 @@ from yibao.policy.schema import Pack, ParamSpec, PolicyError
 # are enforced when the shipped packs load: a pack breaking one is rejected, naming each problem.
 REQUIRE_EVIDENCE = True
 
-try:  # the C loader is several times faster; fall back to pure Python where absent
-    _Base = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Base = yaml.SafeLoader  # type: ignore[misc]
+# the C loader is several times faster; fall back to pure Python where absent
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _DecimalLoader(_Base):  # type: ignore[misc,valid-type]

@@ -31,7 +31,7 @@ def features_text(normalized: str) -> str:
 
 def ngrams(text: str, lo: int, hi: int) -> list[str]:
     """Character n-grams of ``text`` for n in [lo, hi] (scikit-learn's ``analyzer="char"``)."""
-    out = []
+    out: list[str] = []
     for n in range(lo, hi + 1):
         out.extend(text[i : i + n] for i in range(len(text) - n + 1))
     return out

@@ -109,8 +109,7 @@ class Reply:
 
 
 def _dedupe(xs: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [x for x in xs if not (x in seen or seen.add(x))]
+    return list(dict.fromkeys(xs))
 
 
 def sources(basis: list[dict[str, Any]]) -> list[str]:

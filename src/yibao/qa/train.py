@@ -20,6 +20,7 @@ import csv
 import hashlib
 import itertools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from yibao.qa.normalize import normalize
 DEFAULT_OUT = Path(__file__).parent / "data" / model.MODEL_FILE
 
 
-def read_rows(paths: list[Path], exclude: list[Path] = ()) -> list[tuple[str, str]]:
+def read_rows(paths: list[Path], exclude: Sequence[Path] = ()) -> list[tuple[str, str]]:
     """Labelled (question, intent) rows for training: every file's rows except the questions of
     the ``exclude`` files (the frozen test split), evaluation rows (``split`` heldout…) and
     question bodies whose title may be in the test split (note "question body")."""

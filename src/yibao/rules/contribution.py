@@ -4,6 +4,7 @@ contribution, and the monthly personal-account credit for in-service and retired
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from yibao import vocab
 from yibao.money import money, round_fen
@@ -27,7 +28,7 @@ PSN_TYPES = vocab.CONTRIBUTOR.codes
 class ContributionInput(RuleInput):
     """缴费与个人账户每月划入。"""
 
-    psn_type: vocab.CONTRIBUTOR.Code = title("人员类别", default="in_service")
+    psn_type: Annotated[str, vocab.CONTRIBUTOR.code_field] = title("人员类别", default="in_service")
     base: Decimal | None = title(
         "月缴费基数（元）", "在职职工、灵活就业人员需要", default=None, ge=0, le=MAX_MONTHLY_BASE
     )

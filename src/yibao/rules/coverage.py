@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import ExcludedItem
@@ -33,7 +35,7 @@ class CoverageInput(RuleInput):
     """不予支付的项目（种植牙、近视手术、美容等）与社会保险法第三十条情形。"""
 
     item: str | None = title("项目", "项目名称或编码，如 种植牙", default=None, min_length=1)
-    case: vocab.COVERAGE_CASE.Code | None = title("情形", default=None)
+    case: Annotated[str, vocab.COVERAGE_CASE.code_field] | None = title("情形", default=None)
 
 
 def _norm(s: str) -> str:

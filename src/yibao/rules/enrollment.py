@@ -4,6 +4,7 @@ new cover takes effect."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from yibao import vocab
 from yibao.policy.resolve import PolicyView
@@ -31,8 +32,10 @@ SCHEMES = {
 class EnrollmentInput(RuleInput):
     """参保：灵活就业条件、账户封存与解封、待遇生效。"""
 
-    topic: vocab.ENROLLMENT_TOPIC.Code = title("事项")
-    scheme: vocab.SCHEME.Code = title("险种", "用于“缴费后待遇生效”", default="employee")
+    topic: Annotated[str, vocab.ENROLLMENT_TOPIC.code_field] = title("事项")
+    scheme: Annotated[str, vocab.SCHEME.code_field] = title(
+        "险种", "用于“缴费后待遇生效”", default="employee"
+    )
     paid_date: Day | None = title("缴费日期", "默认判定日期", default=None)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from yibao import vocab
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
@@ -32,7 +34,9 @@ class FamilyAidInput(RuleInput):
         min_length=1,
         json_schema_extra={"x-suggest": vocab.RELATION.name},
     )
-    use: vocab.FAMILY_AID_USE.Code | None = title("用途", "共济资金用来支付什么", default=None)
+    use: Annotated[str, vocab.FAMILY_AID_USE.code_field] | None = title(
+        "用途", "共济资金用来支付什么", default=None
+    )
     beneficiary_insured: bool | None = title("被共济人是否已参加基本医保", default=None)
     same_region: bool | None = title("被共济人是否在同一统筹地区参保", default=None)
 

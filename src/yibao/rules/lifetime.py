@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from yibao import vocab
 from yibao.policy.resolve import PolicyView
@@ -25,7 +26,7 @@ SEXES = dict(vocab.SEX.labels)
 class LifetimeInput(RuleInput):
     """最低缴费年限：退休后能否免缴享受医保。"""
 
-    sex: vocab.SEX.Code = title("性别")
+    sex: Annotated[str, vocab.SEX.code_field] = title("性别")
     years: Decimal = title("累计缴费年限（年）", "职工医保累计缴费年限", ge=0, le=MAX_YEARS)
     local_years: Decimal | None = title(
         "其中本地实际缴费年限（年）", "在本统筹地区的实际缴费年限", default=None, ge=0, le=MAX_YEARS

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from yibao import vocab
 from yibao.policy.resolve import PolicyView
@@ -47,7 +48,9 @@ def _filing(filing: str) -> str:
 class OffsiteInput(RuleInput):
     """异地就医：备案类型、条件、材料、有效期、支付比例调整、手工报销。"""
 
-    filing: vocab.OFFSITE_FILING.Code = title("备案类型", "在参保地以外就医时的备案情况")
+    filing: Annotated[str, vocab.OFFSITE_FILING.code_field] = title(
+        "备案类型", "在参保地以外就医时的备案情况"
+    )
     filing_date: Day | None = title("备案日期", "默认判定日期", default=None)
 
 
@@ -57,8 +60,10 @@ def ratio_reduction(view_or_cited: PolicyView | Cited, filing: str) -> Decimal:
     filing = _filing(filing)
     if filing == "none":
         return Decimal("0")
-    cited = view_or_cited if isinstance(view_or_cited, Cited) else None
-    view = cited.view if cited else view_or_cited
+    if isinstance(view_or_cited, Cited):
+        cited, view = view_or_cited, view_or_cited.view
+    else:
+        cited, view = None, view_or_cited
     r = view.optional("common.offsite.ratio_reduction")
     if r is None or filing not in r.value:
         where = view.admdvs

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from math import ceil
+from typing import Annotated
 
 from yibao import vocab
 from yibao.money import money, round_fen
@@ -35,7 +36,7 @@ SCHEMES = vocab.SCHEME.codes
 class WaitingInput(RuleInput):
     """断缴、补缴与待遇等待期；居民大病保险限额激励。"""
 
-    scheme: vocab.SCHEME.Code = title("险种", default="resident")
+    scheme: Annotated[str, vocab.SCHEME.code_field] = title("险种", default="resident")
     lapse_months: int = title("中断缴费月数", "没有中断填 0", default=0, ge=0)
     lapse_years: int | None = title(
         "居民医保断保年数", "不填时按中断月数向上取整", default=None, ge=0

@@ -8,6 +8,7 @@ Forbidden acts (提现到微信/支付宝, 买卖医保卡, 套现, 养老保险
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from yibao import vocab
 from yibao.policy.resolve import PolicyView
@@ -45,7 +46,9 @@ ALIASES: dict[str, str] = dict(vocab.WITHDRAWAL_REASON.aliases)
 class WithdrawalInput(RuleInput):
     """职工医保个人账户余额能否提取。"""
 
-    reason: vocab.WITHDRAWAL_REASON.Code = title("情形", "想提取或使用个人账户余额的情形")
+    reason: Annotated[str, vocab.WITHDRAWAL_REASON.code_field] = title(
+        "情形", "想提取或使用个人账户余额的情形"
+    )
     filing_done: bool | None = title(
         "是否已办理长期异地就医备案", "仅“长期异地居住”情形需要", default=None
     )
@@ -104,7 +107,7 @@ def check_withdrawal(
     # emigrates); its materials are the broader one's unless the pack lists its own.
     broader = vocab.WITHDRAWAL_SPECIAL_CASE_OF.get(code)
     as_code = code
-    if code not in allowed and broader in allowed:
+    if broader is not None and code not in allowed and broader in allowed:
         as_code = broader
     if as_code not in allowed:
         listed = "、".join(ALLOWED_CASES.get(c, c) for c in allowed)

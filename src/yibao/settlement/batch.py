@@ -128,7 +128,7 @@ def claim_from_row(row: dict[str, Any], ytd: Any = None) -> Claim:
         for lv in ("01", "02", "03")
         if row[f"amt_{lv}"]
     ] or [{"code": "CLASS-01", "chrgitm_lv": "01", "amount": from_fen(0)}]
-    data = {
+    data: dict[str, Any] = {
         "person": {
             "psn_no": row["psn_no"],
             "insutype": row["insutype"],
@@ -311,7 +311,7 @@ def _psn_groups(table: pa.Table) -> np.ndarray:
 
 def _regions(table: pa.Table, name: str, fallback: str | None = None):
     """Region column → (codes per claim, normalised codes, province codes)."""
-    if name not in table.column_names:
+    if name not in table.column_names and fallback is not None:
         name = fallback
     arr = _col(table, name)
     if arr.null_count:

@@ -195,19 +195,19 @@ def _chunk(
         if med == "21":
             cost *= np.where(rng.random(len(person)) < 0.01, 12.0, 1.0)
         parts.append((med, person, lv, cost))
-    med = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
+    med_col = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
     person = np.concatenate([p[1] for p in parts])
     lv = np.concatenate([p[2] for p in parts])
     cost_fen = np.round(np.concatenate([p[3] for p in parts]) * 100).astype(np.int64)
     n = len(person)
     doy = rng.integers(0, 365, n)
     order = np.lexsort((doy, person))
-    person, lv, cost_fen, doy, med = (
+    person, lv, cost_fen, doy, med_col = (
         person[order],
         lv[order],
         cost_fen[order],
         doy[order],
-        med[order],
+        med_col[order],
     )
     f1 = rng.uniform(0.45, 0.80, n)
     f3 = rng.uniform(0.0, 0.15, n)
@@ -218,27 +218,27 @@ def _chunk(
     a1 = np.where(no_b, a1 + a2, a1)
     a2 = np.where(no_b, 0, a2)
     region = np.array([k.region for k in kinds], dtype=object)[kind[person]]
-    offsite = (med == "21") & (rng.random(n) < 0.03)
+    offsite = (med_col == "21") & (rng.random(n) < 0.03)
     mdtrt = region.copy()
     if offsite.any():
         mdtrt[offsite] = [_offsite_region(r) for r in region[offsite]]
     filing = np.where(offsite, np.array(FILINGS)[rng.integers(0, len(FILINGS), n)], "none")
-    stay = np.where(med == "21", rng.integers(2, 15, n), 0)
+    stay = np.where(med_col == "21", rng.integers(2, 15, n), 0)
     start = np.datetime64(f"{year}-01-01")
     end = start + doy
     begin = np.maximum(end - stay, start)
     bal = np.where(emp, np.round(rng.lognormal(np.log(2000) - 0.5, 1.0, npers) * 100), 0)
-    ptype = np.where(retired, "1201", np.where(emp, "1101", "1501"))  # 人员类别 codes
+    psn_type = np.where(retired, "1201", np.where(emp, "1101", "1501"))  # 人员类别 codes
     names = np.char.add(f"S{seed}-", np.char.zfill((first + person).astype(str), 10))
     return pa.table(
         {
             "psn_no": pa.array(names.astype(object), pa.string()),
             "mdtrt_id": pa.array(claim_base + np.arange(n, dtype=np.int64)),
             "insutype": pa.array(np.where(emp, "310", "390")[person].astype(object), pa.string()),
-            "psn_type": pa.array(ptype[person].astype(object), pa.string()),
+            "psn_type": pa.array(psn_type[person].astype(object), pa.string()),
             "age": pa.array(age[person].astype(np.int16)),
             "insuplc_admdvs": pa.array(region, pa.string()),
-            "med_type": pa.array(med.astype(object), pa.string()),
+            "med_type": pa.array(med_col.astype(object), pa.string()),
             "hosp_lv": pa.array(lv.astype(np.int8)),
             "mdtrtarea_admvs": pa.array(mdtrt, pa.string()),
             "offsite_filing": pa.array(filing.astype(object), pa.string()),

@@ -67,7 +67,9 @@ def form_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
         }
         fld["label"] = fld["label"] or name
         enum = v.get("enum") or next((r.get("enum") for r in real if r.get("enum")), None)
-        labels = v.get("x-labels") or next((r["x-labels"] for r in real if r.get("x-labels")), {})
+        labels: dict[str, str] = v.get("x-labels") or next(
+            (r["x-labels"] for r in real if r.get("x-labels")), {}
+        )
         if enum:
             fld["kind"], fld["options"] = "select", [(c, labels.get(c, c)) for c in enum]
         elif "boolean" in types:

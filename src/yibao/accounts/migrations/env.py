@@ -22,7 +22,7 @@ def run() -> None:
             if conn.dialect.name == "sqlite":
                 # batch migrations rebuild tables (copy, drop, rename): with foreign keys enforced
                 # the drop of a referenced table fails; the PRAGMA only works outside a transaction
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+                conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
             _migrate(conn)
     finally:
         engine.dispose()

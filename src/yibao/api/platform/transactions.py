@@ -211,7 +211,7 @@ def _open_visit(ctx: Ctx, d: dict[str, Any], where: str, category: str, no_key: 
         mdtrtarea_admvs=ctx.env.mdtrtarea_admvs,
         med_type=med_type,
         category=category,
-        hosp_lv=int(lv),
+        hosp_lv=int(str(lv)),
         begntime=_time(_req(d, "begntime", where), f"{where}.begntime"),
         ipt_otp_no=str(_req(d, no_key, where)),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
@@ -36,7 +37,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
             )
             reply.ask("您的月缴费基数（工资）是多少？给出后可以算出每月缴多少。")
             continue
-        d = run(reply, lambda k=k: contribution.check_contribution(view, k, base=wage), prefix)
+        d = run(reply, partial(contribution.check_contribution, view, k, base=wage), prefix)
         if d is not None and "personal_monthly" in d.facts:
             f = d.facts
             emp = f"，单位每月缴{f['employer_monthly']}元" if "employer_monthly" in f else ""

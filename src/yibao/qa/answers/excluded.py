@@ -20,7 +20,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         reply.ask("您想问的是哪个项目或情形？")
         item = "种植牙"
     d = run(reply, lambda: coverage.check_coverage(view, item, case=None if item else case))
-    what = item or CASE_NAMES.get(case, case)
+    what = item or CASE_NAMES.get(case or "", case)
     if d is not None:
         reply.conclusion = {
             "excluded": f"{what}不属于基本医保统筹基金的报销范围。",

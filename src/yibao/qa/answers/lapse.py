@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
@@ -35,7 +36,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
                 )
             continue
         kw: dict[str, Any] = {"lapse_months": months or 0}
-        d = run(reply, lambda sc=scheme, kw=kw: waiting.check_waiting(view, sc, **kw), prefix)
+        d = run(reply, partial(waiting.check_waiting, view, scheme, **kw), prefix)
         if d is not None:
             ok = d.outcome == "no_waiting"
             parts.append(SCHEME_NAMES[scheme] + ("：补缴后不设等待期，待遇可以接续" if ok

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
@@ -27,7 +28,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     if years is not None:
         for sx in [sex] if sex else ["male", "female"]:
             prefix = "" if sex else ("男性：" if sx == "male" else "女性：")
-            run(reply, lambda sx=sx: lifetime.check_lifetime(view, sx, Decimal(years)), prefix)
+            run(reply, partial(lifetime.check_lifetime, view, sx, Decimal(years)), prefix)
         reply.assume(f"按已累计缴费{years}年计算。")
     else:
         names = ["employee.lifetime.min_years", "employee.lifetime.min_local_years"]

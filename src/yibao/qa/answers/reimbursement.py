@@ -72,7 +72,7 @@ def _claim(admdvs: str, day: dt.date, scheme: str, s: dict[str, Any]) -> Claim:
             enddate=day,
         ),
         fees=[
-            FeeLine(code="qa-1", name="医疗费用（按甲类计）", chrg_item_lv="01", amount=s["amount"])
+            FeeLine(code="qa-1", name="医疗费用（按甲类计）", chrgitm_lv="01", amount=s["amount"])
         ],
         ytd=Ytd(stays=stays),
     )

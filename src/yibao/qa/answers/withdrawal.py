@@ -3,6 +3,7 @@ does, with its materials, and why cashing out does not."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
@@ -34,7 +35,7 @@ def _all_reasons(reply: Reply, view: PolicyView) -> None:
     allowed = cited.optional("employee.withdrawal.allowed_reasons") or []
     lines = []
     for code in allowed:
-        d = safe(lambda c=code: withdrawal.check_withdrawal(cited, c))
+        d = safe(partial(withdrawal.check_withdrawal, cited, code))
         label = withdrawal.REASONS.get(code, code)
         mats = "；所需材料：" + "、".join(d.materials) if d and d.materials else ""
         lines.append(f"{label}{mats}")
