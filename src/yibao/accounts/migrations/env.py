@@ -22,7 +22,9 @@ def run() -> None:
             if conn.dialect.name == "sqlite":
                 # batch migrations rebuild tables (copy, drop, rename): with foreign keys enforced
                 # the drop of a referenced table fails; the PRAGMA only works outside a transaction
-                conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+                dbapi = conn.connection.dbapi_connection
+                assert dbapi is not None  # a live connection was just checked out
+                dbapi.execute("PRAGMA foreign_keys = OFF")
             _migrate(conn)
     finally:
         engine.dispose()
