@@ -169,6 +169,10 @@ def test_deprecated_fee_level_is_answered_with_a_warning(sandbox):
         ),
         ("2303", {"input": {"data": {"psn_no": "T001", "mdtrt_id": "M0"}}}, "mdtrt_id"),
         ("2304", {"input": {}}, "input.data"),
+        # review F8: a superscript digit passes str.isdigit and a 5,000-digit number exceeds
+        # int()'s digit limit; both were a 500 — now refusals naming setl_id
+        ("5203", {"input": {"data": {"setl_id": "²"}}}, "setl_id"),
+        ("5203", {"input": {"data": {"setl_id": "9" * 5000}}}, "setl_id"),
     ],
 )
 def test_refusals_name_the_field(sandbox, infno, patch, field):

@@ -472,6 +472,13 @@ def t2207(ctx: Ctx) -> dict[str, Any]:
     return _settle(ctx, "outpatient")
 
 
+def _setl_id(raw: str) -> int | None:
+    """A settlement id as sent (ASCII digits, at most 18 of them), or None."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None
+
+
 def t2304(ctx: Ctx) -> dict[str, Any]:
     return _settle(ctx, "inpatient")
 
@@ -480,9 +487,10 @@ def _reverse(ctx: Ctx, category: str) -> dict[str, Any]:
     d = _node(ctx, "data")
     v = _visit(ctx, _req(d, "mdtrt_id", "input.data"), _req(d, "psn_no", "input.data"))
     raw = str(_req(d, "setl_id", "input.data"))
-    if not raw.isdigit() or int(raw) not in v.setl_ids or v.category != category:
+    setl_id = _setl_id(raw)
+    if setl_id is None or setl_id not in v.setl_ids or v.category != category:
         raise Refused(f"结算ID {raw} 不属于该就诊", "input.data.setl_id")
-    rec = ctx.state.settlements[int(raw)]
+    rec = ctx.state.settlements[setl_id]
     if rec.reversed:
         raise Refused(f"结算 {raw} 已撤销", "input.data.setl_id")
     assert ctx.reverse is not None
@@ -544,7 +552,8 @@ def t3201(ctx: Ctx) -> dict[str, Any]:
 def t5203(ctx: Ctx) -> dict[str, Any]:
     d = _node(ctx, "data")
     raw = str(_req(d, "setl_id", "input.data"))
-    rec = ctx.state.settlements.get(int(raw)) if raw.isdigit() else None
+    setl_id = _setl_id(raw)
+    rec = ctx.state.settlements.get(setl_id) if setl_id is not None else None
     if rec is None or rec.fixmedins_code != ctx.env.fixmedins_code:
         raise Refused(f"结算ID {raw} 不存在", "input.data.setl_id")
     v = ctx.state.visits[rec.mdtrt_id]
