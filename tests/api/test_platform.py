@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from yibao.accounts.db import upgrade
 from yibao.accounts.idcard import make_id
 from yibao.accounts.service import Accounts
+from yibao.api.store import audit_rows
 from yibao.asgi import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -231,3 +232,16 @@ def test_example_client_script_against_a_live_server(sandbox, capsys):
     out = capsys.readouterr().out
     assert rc == 0, out
     assert "2304 结算" in out and "2305 结算撤销" in out
+
+
+def test_person_info_read_is_audited(sandbox):
+    """Review F14: 1101 returns personal data, so each read leaves an audit row naming the
+    reader and the person (and never the full ID number)."""
+    client, key, accounts = sandbox
+    p = _p(client, key)
+    before = [r for r in audit_rows(accounts.engine) if r["action"] == "platform.1101"]
+    p.call("1101", {"data": {"psn_no": "T001"}})
+    after = [r for r in audit_rows(accounts.engine) if r["action"] == "platform.1101"]
+    assert len(after) == len(before) + 1
+    assert any(r["target"] == "T001" for r in after)
+    assert all(ID_NO not in str(r) for r in after)

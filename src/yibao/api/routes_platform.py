@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from yibao.api import store
 from yibao.api.deps import HospitalOrStaff
 from yibao.api.platform.envelope import Envelope, answer
 from yibao.api.platform.state import SandboxState
@@ -69,6 +70,9 @@ def transact(
             ctx.settle = lambda claim, key: _commit(request, who, claim, key)
             ctx.reverse = lambda setl_id: _reverse(request, who, setl_id)
             output = HANDLERS[infno](ctx)
+            if infno == "1101":  # a read of personal data: journalled (who read whose record)
+                psn_no = str(output["baseinfo"]["psn_no"])
+                store.audit(ctx.accounts.engine, who, "platform.1101", psn_no)
     except Refused as exc:
         return _reply(
             response, answer(received, env.mdtrtarea_admvs, None, exc.message, ctx.warnings)
