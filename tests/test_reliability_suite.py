@@ -265,5 +265,6 @@ def test_attack_shape_leaves_consistent_books(backend, request, tmp_path):
         shutil.copy(request.getfixturevalue("sqlite_template"), tmp_path / "yibao.db")
     else:
         url = request.getfixturevalue("pg_url")
-    figures = run_suite(url, tmp_path)
+    figures = run_suite(url, tmp_path)  # asserts drift, owners, audit rows and retries inside
     print(f"\nreliability[{backend}]: {figures}")
+    assert figures["kills"] >= 1 and figures["settlements"] > 0, figures

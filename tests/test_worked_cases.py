@@ -72,13 +72,12 @@ def _same(expected: Any, actual: Any) -> bool:
 
 @pytest.mark.parametrize(("doc", "case"), [(d, c) for _, d, c in ALL], ids=[i for i, _, _ in ALL])
 def test_case(doc, case):
-    if "rule" in doc:
-        _rule_case(doc["rule"], case)
-    else:
-        _settlement_case(case)
+    checked = _rule_case(doc["rule"], case) if "rule" in doc else _settlement_case(case)
+    assert checked > 0, f"case {case.get('name')!r} expects nothing: a case must check something"
 
 
-def _rule_case(name: str, case: dict[str, Any]) -> None:
+def _rule_case(name: str, case: dict[str, Any]) -> int:
+    """Run one rule case; the number of expectations checked."""
     rule = RULES[name]
     day = case["date"]
     view = default_policy().view(regions.get(case["region"]).admdvs, day)
@@ -89,15 +88,20 @@ def _rule_case(name: str, case: dict[str, Any]) -> None:
         err = exc.value
         field = err.field if isinstance(err, FactError) else err.errors()[0]["loc"][0]
         assert field == expect["error"], str(err)
-        return
+        return 1
     d = rule.run(view, case.get("input") or {})
+    checked = 0
     if "outcome" in expect:
         assert d.outcome == expect["outcome"], d.reasons
+        checked += 1
     for key, want in (expect.get("facts") or {}).items():
         assert key in d.facts, (key, d.facts)
         assert _same(want, d.facts[key]), (key, want, d.facts[key])
+        checked += 1
     for text in expect.get("reasons_include") or []:
         assert any(text in r for r in d.reasons), (text, d.reasons)
+        checked += 1
+    return checked
 
 
 def _claim_data(c: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +140,8 @@ def _batch_row(c: dict[str, Any]) -> pa.Table:
     return pa.Table.from_pylist([row])
 
 
-def _settlement_case(case: dict[str, Any]) -> None:
+def _settlement_case(case: dict[str, Any]) -> int:
+    """Run one settlement case through both engines; the number of amounts checked."""
     c = case["claim"]
     expect = case["expect"]
     scalar = settle(Claim.model_validate(_claim_data(c)), trace=False)
@@ -146,3 +151,4 @@ def _settlement_case(case: dict[str, Any]) -> None:
         want = Decimal(str(want))
         assert Decimal(str(got[field])) == want, ("scalar", field, got[field], want)
         assert Decimal(batch[field]) / 100 == want, ("batch", field, batch[field], want)
+    return len(expect)
