@@ -185,3 +185,37 @@ def test_web_follow_up_chips_continue_the_conversation(client):
     # a stale token: answered as a new question, with a notice
     r = client.get("/", params={"q": "拉萨住院花了2万", "c": "stale.token"})
     assert r.status_code == 200 and "已失效" in r.text
+
+
+def _conclusion(answer: dict) -> str:
+    line = next(x for x in answer["answer"].splitlines() if x.startswith("**结论**"))
+    return line
+
+
+def test_newborn_age_in_the_question_sets_the_deadline():
+    # UX review #24: born 20 days before 2026-12-01 → 2026-11-11; 90-day window → 2027-02-09
+    a = ask("宝宝刚出生20天，在拉萨怎么办医保，什么时候能用", date=DAY)
+    assert a["intent"] == "newborn" and a["slots"]["born_days_ago"] == 20
+    assert "2027-02-09" in _conclusion(a)
+    # 出生两个月 → born 2026-10-01; + 90 days = 2026-12-30
+    b = ask("孩子出生两个月了还没上医保，现在办还来得及吗", date=DAY)
+    assert "2026-12-30" in _conclusion(b)
+    # 出生四个月 → 2026-08-01; + 90 days = 2026-10-30, passed 32 days before 2026-12-01
+    c = ask("宝宝出生四个月了还没交医保怎么办", date=DAY)
+    assert "已超过" in _conclusion(c) and "2026-10-30" in _conclusion(c)
+    assert "已过32天" in c["answer"]
+
+
+def test_newborn_within_deadline_phrase_is_not_an_age():
+    # "三个月内" states the rule's window, not the baby's age: no birth date is assumed from it
+    a = ask("宝宝刚出生三个月内交医保能报出生时的住院费吗", date=DAY)
+    assert "born_months_ago" not in a["slots"] and "born_days_ago" not in a["slots"]
+
+
+def test_bare_age_answers_the_birth_question():
+    # turn 2 "出生20天" / "两周": 2026-12-01 − 20 days = 2026-11-11 → deadline 2027-02-09;
+    # two weeks = 14 days → born 2026-11-17 → deadline 2027-02-15
+    _, second = turns("新生儿医保怎么办，什么时候能用", "20天")
+    assert second["intent"] == "newborn" and "2027-02-09" in _conclusion(second)
+    _, second = turns("新生儿医保怎么办，什么时候能用", "两周")
+    assert "2027-02-15" in _conclusion(second)

@@ -35,7 +35,7 @@ from typing import Any
 from yibao.policy import regions
 from yibao.qa import place
 from yibao.qa.numbers import money_in
-from yibao.qa.slots import _N, _num
+from yibao.qa.slots import _N, _num, born_ago
 from yibao.qa.understand import Understanding
 
 __all__ = ["Context", "ConversationError", "carry", "decode", "encode"]
@@ -169,6 +169,8 @@ def _bare(text: str, expect: tuple[str, ...], have: dict[str, Any]) -> dict[str,
             out["lapse_months"] = int(v * 12) if m.group(2) == "年" else int(v)
     if m and m.group(2) == "年" and "paid_years" in expect and "paid_years" not in have:
         out["paid_years"] = _num(m.group(1))
+    if "dates" in expect and not {"dates", "born_days_ago", "born_months_ago"} & set(have):
+        out.update(born_ago(text, bare=True))
     if "amount" not in have and "amount" in expect:
         found = money_in(text)
         if found:

@@ -103,6 +103,29 @@ def dates(t: str) -> list[str]:
     return [d for d in out if 1 <= int(d[5:7]) <= 12 and 1 <= int(d[8:10]) <= 31]
 
 
+_BABY = r"(?:出生|生下来|宝宝|孩子|小孩|婴儿|新生儿|娃)"
+_AGE = re.compile(
+    rf"{_BABY}(?:刚|才|已经|已)?(?:出生)?(?:了|才|刚)?{_N}(天|周|星期|个?月)(?!内|以内|之内|以后|后)"
+)
+_AGE_BARE = re.compile(rf"^(?:出生)?{_N}(天|周|星期|个?月)")
+
+
+def born_ago(t: str, bare: bool = False) -> dict[str, int]:
+    """How long ago a baby was born, as the question says it: 出生20天 → {"born_days_ago": 20},
+    宝宝两周了 → 14 days, 孩子出生3个月了 → {"born_months_ago": 3}. "出生90天内" is a deadline,
+    not an age. ``bare``: the whole text is the age (a reply such as "20天")."""
+    m = (_AGE_BARE if bare else _AGE).search(t)
+    if not m:
+        return {}
+    v = _num(m.group(1))
+    if v is None or v != v.to_integral_value():
+        return {}
+    n, unit = int(v), m.group(2)
+    if unit.endswith("月"):
+        return {"born_months_ago": n}
+    return {"born_days_ago": n * 7 if unit in ("周", "星期") else n}
+
+
 def year(t: str) -> int | None:
     m = _YEAR.search(t)
     return int(m.group(1)) if m else None
@@ -282,6 +305,7 @@ def extract(t: str) -> dict[str, Any]:
         "flexible": True if re.search(r"灵活就业|个体|自由职业|无雇工", t) else None,
         "compare": True if compare_schemes(t) else None,
     }
+    values.update(born_ago(t))
     for k, v in values.items():
         if v is not None:
             s[k] = v
