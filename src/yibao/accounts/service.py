@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
+from yibao import vocab
 from yibao.accounts import fields, journal, settling
 from yibao.accounts.db import make_engine
 from yibao.accounts.errors import AccountError, NotFound
@@ -50,8 +51,6 @@ from yibao.rules.transfer import check_transfer
 from yibao.rules.withdrawal import check_withdrawal
 from yibao.settlement.model import Ytd
 
-INSUTYPES = {"310": "职工基本医疗保险", "390": "城乡居民基本医疗保险"}
-PSN_TYPES = {"in_service": "在职", "retired": "退休"}
 OLDER = {"parent", "grandparent"}  # the beneficiary is older than the payer
 YOUNGER = {"child", "grandchild"}
 
@@ -137,9 +136,9 @@ class Accounts(settling.SettlingMixin):
     def _enrolment(
         self, insutype: str, region: str, psn_type: str, since: dt.date | None, born: dt.date | None
     ) -> dict[str, Any]:
-        if insutype not in INSUTYPES:
+        if insutype not in vocab.INSUTYPE.labels:
             raise AccountError("insutype", f"险种应为 310（职工）或 390（居民），收到 {insutype!r}")
-        if psn_type not in PSN_TYPES:
+        if psn_type not in vocab.PSN_TYPE.labels:
             raise AccountError("psn_type", f"人员类别应为 in_service 或 retired，收到 {psn_type!r}")
         admdvs = region_code(region)
         since = since or self.today()

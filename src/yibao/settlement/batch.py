@@ -46,6 +46,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from yibao import vocab
 from yibao.money import from_fen, to_fen
 from yibao.policy import regions
 from yibao.policy.resolve import Policy, default_policy
@@ -99,8 +100,8 @@ SCALE = 10**6  # ratios as integers: rate × 10^6
 INF = 1 << 62
 MAX_AMOUNT = 1 << 40  # fen per class per claim (about 11 billion yuan): keeps products in int64
 
-INSUTYPES = ("310", "390")
-PSN_TYPES = ("in_service", "retired")
+INSUTYPES = (vocab.EMPLOYEE_INSUTYPE, vocab.RESIDENT_INSUTYPE)  # kernel index order
+PSN_TYPES = tuple(vocab.PSN_TYPE.codes)  # kernel index order: in_service, retired
 GROUPS = ("all", "minor", "adult", "senior")
 CATS = ("inpatient", "outpatient", "chronic")
 FILINGS = tuple(OFFSITE_FILING)  # index 0 "none" = not off-site (same province)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from yibao import vocab
 from yibao.accounts import directory
 from yibao.accounts.errors import AccountError
 from yibao.policy.schema import PolicyError
@@ -26,7 +27,6 @@ from yibao.web.pages import page
 
 router = APIRouter(include_in_schema=False)
 TITLE = "经办柜台"
-PSN_TYPES = {"in_service": "在职", "retired": "退休"}
 ENROLMENT_STATUS = {"active": "参保中", "transferred": "已转出", "closed": "已终止"}
 ACCOUNT_STATUS = {"open": "正常", "closed": "已注销", "transferred": "已转出"}
 SETTLEMENT_STATUS = {"settled": "已结算", "reversed": "已撤销"}
@@ -208,7 +208,7 @@ def desk(request: Request, q: str | None = None, psn_no: str | None = None, done
 def _vocab() -> dict[str, Any]:
     return {
         "insutype_zh": INSUTYPE,
-        "psn_type_zh": PSN_TYPES,
+        "psn_type_zh": vocab.PSN_TYPE.labels,
         "enrol_zh": ENROLMENT_STATUS,
         "acct_zh": ACCOUNT_STATUS,
         "setl_zh": SETTLEMENT_STATUS,
