@@ -11,7 +11,11 @@
 * ``ytd``: the year-to-date accumulators per person and year (the fields of ``Ytd``);
 * ``settlements`` (idempotency key unique per owner scope; the owning hospital and the actor in
   the row itself) and ``reversals`` (one per settlement at most);
-* ``audit_log``: the journal of every write, in the transaction of the write.
+* ``audit_log``: the journal of every write, in the transaction of the write;
+* ``simulation_jobs``: reform simulations submitted over the API;
+* ``platform_signins``, ``visits``, ``visit_fees``, ``visit_settlements``: the national-platform
+  sandbox's sign-ins, visits (就诊: 门诊挂号 / 入院办理, discharge), uploaded fee details and which
+  settlement belongs to which visit (``visits``).
 """
 
 from __future__ import annotations
@@ -258,6 +262,62 @@ class SimulationJob(Base):
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
     )
+
+
+class PlatformSignin(Base):
+    """A 9001 签到 of an institution: its id is the ``sign_no`` later transactions carry."""
+
+    __tablename__ = "platform_signins"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fixmedins_code: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class VisitRow(Base):
+    """A visit (就诊) opened on the platform sandbox by 2201 门诊挂号 or 2401 入院办理; owned by
+    the institution that opened it. Its id is the ``mdtrt_id`` 就诊ID."""
+
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fixmedins_code: Mapped[str] = mapped_column(String(30), index=True)
+    psn_no: Mapped[str] = mapped_column(ForeignKey("persons.psn_no"), index=True)
+    insutype: Mapped[str] = mapped_column(String(3))
+    insuplc_admdvs: Mapped[str] = mapped_column(String(6))
+    mdtrtarea_admvs: Mapped[str] = mapped_column(String(6))
+    med_type: Mapped[str] = mapped_column(String(8))
+    category: Mapped[str] = mapped_column(String(16))
+    hosp_lv: Mapped[int] = mapped_column(Integer)
+    begntime: Mapped[dt.datetime] = mapped_column(DateTime)
+    endtime: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ipt_otp_no: Mapped[str] = mapped_column(String(30))
+    diseinfo: Mapped[str] = mapped_column(Text)  # the diagnoses as sent (JSON list)
+    created_at: Mapped[dt.datetime] = _now()
+    __table_args__ = (
+        CheckConstraint("category IN ('outpatient', 'inpatient')", name="category"),
+        CheckConstraint("hosp_lv BETWEEN 0 AND 3", name="hosp_lv"),
+    )
+
+
+class VisitFee(Base):
+    """A fee detail (费用明细) uploaded for a visit (2204 / 2301); deleted by 2302."""
+
+    __tablename__ = "visit_fees"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    feedetl_sn: Mapped[str] = mapped_column(String(30))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    line: Mapped[str] = mapped_column(Text)  # the claim's fee line (FeeLine fields) as JSON
+    fee_ocur_time: Mapped[str | None] = mapped_column(String(32))
+    __table_args__ = (UniqueConstraint("visit_id", "feedetl_sn"),)
+
+
+class VisitSettlement(Base):
+    """Which visit a settlement belongs to; written in the settlement's own transaction."""
+
+    __tablename__ = "visit_settlements"
+    setl_id: Mapped[int] = mapped_column(ForeignKey("settlements.setl_id"), primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    settled_on: Mapped[dt.date] = mapped_column(Date)  # the day of 结算 (for 3201 对总账)
 
 
 T = Base.metadata.tables

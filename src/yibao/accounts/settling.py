@@ -132,9 +132,12 @@ class SettlingMixin:
         payer: str | None = None,
         trace: bool = True,
         by: journal.ActorLike | None = None,
+        link: Callable[[Connection, int], None] | None = None,
     ) -> Settled:
         """Settle ``claim`` under ``idempotency_key`` in the namespace of ``by`` (default: this
-        service's actor); a retry by the same owner returns the first result."""
+        service's actor); a retry by the same owner returns the first result. ``link(conn,
+        setl_id)`` writes what belongs to a new settlement (a visit's link, ``visits``) in the
+        settlement's own transaction; an ``AccountError`` it raises refuses the settlement."""
         key = fields.text("idempotency_key", idempotency_key or "", 128, what="幂等键")
         fields.psn_no(claim.person.psn_no, "person.psn_no")
         if payer is not None:
@@ -145,13 +148,13 @@ class SettlingMixin:
                 "encounter.enddate", f"结束日期 {claim.encounter.enddate} 晚于今天，不能结算记账"
             )
         digest = claim_digest(claim, payer)
-        fast = payer is None and self.engine.dialect.name == "postgresql"
+        fast = payer is None and link is None and self.engine.dialect.name == "postgresql"
         for _ in range(3):
             try:
                 if fast:
                     return self._settle_fast(claim, key, digest, trace, by)
                 with self.engine.begin() as conn:
-                    return self._settle(conn, claim, key, digest, payer, trace, by)
+                    return self._settle(conn, claim, key, digest, payer, trace, by, link)
             except Exception as exc:  # the same key committed meanwhile by another patient
                 if not _key_conflict(exc):
                     raise
@@ -184,6 +187,7 @@ class SettlingMixin:
         payer: str | None,
         trace: bool,
         by: journal.ActorLike,
+        link: Callable[[Connection, int], None] | None = None,
     ) -> Settled:
         psn = claim.person.psn_no
         lock_persons(conn, [psn] + ([payer] if payer else []), "person.psn_no")
@@ -197,6 +201,8 @@ class SettlingMixin:
         books = self._books(conn, claim, payer)
         s, stored = _checked(self._run(books.claim(claim), trace))
         setl_id = self._write_settlement(conn, claim, key, digest, payer, books, s, stored, by)
+        if link is not None:
+            link(conn, setl_id)
         return Settled(setl_id, key, s, False)
 
     def _run(self, claim: Claim, trace: bool) -> Settlement:

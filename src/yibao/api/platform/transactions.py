@@ -10,6 +10,9 @@ input's ``exp_content`` extension node (the platform's own extension mechanism):
 institution's level ``hosp_lv`` (0–3) at 2201/2401, and on fee lines the item's ``chrgitm_lv``
 (01 甲类, 02 乙类, 03 丙类), ``pric_uplmt_amt`` 限价 and ``selfpay_prop`` 自付比例 — directly on
 the line or in its ``exp_content``, since the sandbox has no catalogue of 医保目录编码.
+
+State (sign-ins, visits, fee details, which settlement belongs to which visit) lives in the
+accounts database (``yibao.accounts.visits``); settlements in the ledger (``Accounts``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from yibao.accounts.journal import ActorLike
+from yibao.accounts.visits import Fee, NewFee, Visit, Visits
 from yibao.money import ZERO, money
 from yibao.present import mask_id
 from yibao.settlement.codes import MED_TYPE, PSN_TYPE_OLD, RESIDENT_DEFAULT_PSN_TYPE
@@ -29,7 +34,6 @@ from yibao.settlement.model import Claim, FeeLine
 from yibao.settlement.plan import SettlementError
 
 from .envelope import Envelope
-from .state import SandboxState, Settled, Visit
 
 
 class Refused(Exception):
@@ -41,10 +45,11 @@ class Refused(Exception):
 
 
 class Ctx:
-    def __init__(self, env: Envelope, state: SandboxState, accounts: Any, hospital: str | None):
-        self.env, self.state, self.accounts, self.hospital = env, state, accounts, hospital
+    def __init__(self, env: Envelope, visits: Visits, accounts: Any, who: ActorLike):
+        self.env, self.visits, self.accounts, self.who = env, visits, accounts, who
         self.warnings: list[str] = []
-        self.settle: Callable[[Claim, str], Any] | None = None  # set by the router (audited)
+        # set by the router (audited): settle(claim, key, link) → {setl_id, settlement}
+        self.settle: Callable[[Claim, str, Any], dict[str, Any]] | None = None
         self.reverse: Callable[[int], Any] | None = None
 
 
@@ -82,6 +87,13 @@ def _amount(v: Any, where: str) -> Decimal:
         raise Refused(f"不是有效金额：{v!r}", where) from None
 
 
+def _count(v: Any, where: str) -> int:
+    s = str(v)
+    if not (s.isascii() and s.isdigit() and len(s) <= 12):
+        raise Refused(f"应为非负整数：{v!r}", where)
+    return int(s)
+
+
 def _exp(d: dict[str, Any]) -> dict[str, Any]:
     e = d.get("exp_content")
     if isinstance(e, list):  # some integrations send a one-element list
@@ -90,8 +102,8 @@ def _exp(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _visit(ctx: Ctx, mdtrt_id: Any, psn_no: Any = None, where: str = "input.data") -> Visit:
-    v = ctx.state.visits.get(str(mdtrt_id))
-    if v is None or v.fixmedins_code != ctx.env.fixmedins_code:
+    v = ctx.visits.get(mdtrt_id, ctx.env.fixmedins_code)  # another institution's: none
+    if v is None:
         raise Refused(f"就诊ID {mdtrt_id} 不存在", f"{where}.mdtrt_id")
     if psn_no is not None and str(psn_no) != v.psn_no:
         raise Refused(f"人员编号与就诊ID {mdtrt_id} 不符", f"{where}.psn_no")
@@ -128,8 +140,7 @@ def t9001(ctx: Ctx) -> dict[str, Any]:
     node = _node(ctx, "signIn")
     _req(node, "opter_no", "input.signIn")
     _req(node, "ip", "input.signIn")
-    sign_no = ctx.state.next_id("S")
-    ctx.state.signins[sign_no] = ctx.env.fixmedins_code
+    sign_no = ctx.visits.sign_in(ctx.env.fixmedins_code)
     return {
         "signinoutb": {"sign_time": f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}", "sign_no": sign_no}
     }
@@ -180,6 +191,16 @@ def t1101(ctx: Ctx) -> dict[str, Any]:
 # --- visits -----------------------------------------------------------------------------------------
 
 
+def _diseinfo(ctx: Ctx) -> list[Any] | None:
+    """The input's ``diseinfo`` 诊断信息 list (None when absent)."""
+    d = ctx.env.input.get("diseinfo")
+    if d is None or d == "":
+        return None
+    if not isinstance(d, list) or not all(isinstance(x, dict) for x in d):
+        raise Refused("应为对象数组", "input.diseinfo")
+    return d
+
+
 def _open_visit(ctx: Ctx, d: dict[str, Any], where: str, category: str, no_key: str) -> Visit:
     psn_no = str(_req(d, "psn_no", where))
     insutype = str(_req(d, "insutype", where))
@@ -202,21 +223,23 @@ def _open_visit(ctx: Ctx, d: dict[str, Any], where: str, category: str, no_key: 
         ("inpatient",) if category == "inpatient" else ("outpatient", "chronic")
     ):
         raise Refused(f"医疗类别 {med_type} 不适用于此交易", f"{where}.med_type")
-    v = Visit(
-        mdtrt_id=ctx.state.next_id("M"),
+    begntime = _time(_req(d, "begntime", where), f"{where}.begntime")
+    return ctx.visits.open(
+        ctx.who,
         fixmedins_code=ctx.env.fixmedins_code,
-        psn_no=psn_no,
+        psn_no=enr.psn_no,
         insutype=insutype,
         insuplc_admdvs=enr.admdvs,
         mdtrtarea_admvs=ctx.env.mdtrtarea_admvs,
         med_type=med_type,
         category=category,
         hosp_lv=int(str(lv)),
-        begntime=_time(_req(d, "begntime", where), f"{where}.begntime"),
+        begntime=begntime,
         ipt_otp_no=str(_req(d, no_key, where)),
+        diseinfo=(_diseinfo(ctx) or []) if category == "inpatient" else [],
+        where=where,
+        no_field=no_key,
     )
-    ctx.state.visits[v.mdtrt_id] = v
-    return v
 
 
 def t2201(ctx: Ctx) -> dict[str, Any]:
@@ -235,14 +258,12 @@ def t2203(ctx: Ctx) -> dict[str, Any]:
             f"门诊医疗类别应为 {', '.join(k for k, (_, c) in MED_TYPE.items() if c != 'inpatient')}",
             "input.mdtrtinfo.med_type",
         )
-    v.med_type = med_type
-    v.diseinfo = list(ctx.env.input.get("diseinfo") or [])
+    ctx.visits.update(v, med_type=med_type, diseinfo=_diseinfo(ctx) or [])
     return {}
 
 
 def t2401(ctx: Ctx) -> dict[str, Any]:
     v = _open_visit(ctx, _node(ctx, "mdtrtinfo"), "input.mdtrtinfo", "inpatient", "ipt_no")
-    v.diseinfo = list(ctx.env.input.get("diseinfo") or [])
     return {"result": {"mdtrt_id": v.mdtrt_id}}
 
 
@@ -254,9 +275,7 @@ def t2402(ctx: Ctx) -> dict[str, Any]:
     end = _time(_req(d, "endtime", "input.dscginfo"), "input.dscginfo.endtime")
     if end < v.begntime:
         raise Refused("出院时间早于入院时间", "input.dscginfo.endtime")
-    v.endtime = end
-    if ctx.env.input.get("diseinfo"):
-        v.diseinfo = list(ctx.env.input["diseinfo"])
+    ctx.visits.update(v, endtime=end, diseinfo=_diseinfo(ctx))
     return {}
 
 
@@ -298,26 +317,33 @@ def _upload(ctx: Ctx, category: str) -> dict[str, Any]:
     lines = _node(ctx, "feedetail", list)
     if not lines:
         raise Refused("至少一条费用明细", "input.feedetail")
-    staged: list[tuple[Visit, str, dict[str, Any], dict[str, Any]]] = []
+    staged: list[NewFee] = []
+    visits: dict[str, Visit] = {}
     for i, raw in enumerate(lines):
         where = f"input.feedetail.{i}"
         if not isinstance(raw, dict):
             raise Refused("应为对象", where)
-        v = _visit(ctx, _req(raw, "mdtrt_id", where), raw.get("psn_no"), where)
+        mdtrt_id = str(_req(raw, "mdtrt_id", where))
+        v = visits.get(mdtrt_id) or _visit(ctx, mdtrt_id, raw.get("psn_no"), where)
+        if raw.get("psn_no") is not None and str(raw["psn_no"]) != v.psn_no:
+            raise Refused(f"人员编号与就诊ID {mdtrt_id} 不符", f"{where}.psn_no")
+        visits[mdtrt_id] = v
         if v.category != category:
             raise Refused("就诊类别与交易不符", f"{where}.mdtrt_id")
-        if v.setl_ids and category == "outpatient":
-            raise Refused("该就诊已结算", f"{where}.mdtrt_id")
         sn = str(_req(raw, "feedetl_sn", where))
-        if sn in v.fees:
-            raise Refused(f"费用明细流水号 {sn} 重复上传", f"{where}.feedetl_sn")
-        staged.append((v, sn, _fee_line(ctx, raw, where), raw))
+        when = raw.get("fee_ocur_time")
+        staged.append(
+            NewFee(where, v, sn, _fee_line(ctx, raw, where), None if when is None else str(when))
+        )
+    # all checked, then stored in one transaction: nothing half-stored; an outpatient visit
+    # takes no fee details once settled (an inpatient stay may, after a 中途结算)
+    ctx.visits.add_fees(staged, after_settlement=category == "inpatient")
     result = []
-    for v, sn, line, raw in staged:  # all checked: nothing half-stored
-        v.fees[sn] = {**line, "fee_ocur_time": raw.get("fee_ocur_time")}
+    for fee, raw in zip(staged, lines, strict=True):
+        line = fee.line
         result.append(
             {
-                "feedetl_sn": sn,
+                "feedetl_sn": fee.feedetl_sn,
                 "det_item_fee_sumamt": money(line["amount"]),
                 "cnt": Decimal(line["quantity"]),
                 "pric": raw.get("pric"),
@@ -342,28 +368,27 @@ def t2302(ctx: Ctx) -> dict[str, Any]:
     rows = [rows] if isinstance(rows, dict) else rows
     if not isinstance(rows, list) or not rows:
         raise Refused("缺少撤销的明细", "input.data")
+    items: list[tuple[str, Visit, str]] = []
     for i, r in enumerate(rows):
         where = f"input.data.{i}"
-        v = _visit(
-            ctx, _req(r if isinstance(r, dict) else {}, "mdtrt_id", where), r.get("psn_no"), where
-        )
-        if v.setl_ids and not all(ctx.state.settlements[s].reversed for s in v.setl_ids):
-            raise Refused("该住院已结算，请先撤销结算（2305）", f"{where}.mdtrt_id")
-        sn = str(_req(r, "feedetl_sn", where))
-        if sn == "0000":  # every detail of the stay
-            v.fees.clear()
-        elif v.fees.pop(sn, None) is None:
-            raise Refused(f"费用明细流水号 {sn} 不存在", f"{where}.feedetl_sn")
+        if not isinstance(r, dict):
+            raise Refused("应为对象", where)
+        v = _visit(ctx, _req(r, "mdtrt_id", where), r.get("psn_no"), where)
+        if v.category != "inpatient":
+            raise Refused("不是住院就诊", f"{where}.mdtrt_id")
+        items.append((where, v, str(_req(r, "feedetl_sn", where))))
+    # feedetl_sn "0000" withdraws every detail of the stay; all items or none
+    ctx.visits.withdraw_fees(items)
     return {}
 
 
 # --- settlement ------------------------------------------------------------------------------------
 
 
-def _claim(ctx: Ctx, v: Visit, d: dict[str, Any]) -> Claim:
-    if not v.fees:
+def _claim(ctx: Ctx, v: Visit, fees: list[Fee], d: dict[str, Any]) -> Claim:
+    if not fees:
         raise Refused("该就诊没有已上传的费用明细", "input.data.mdtrt_id")
-    total = sum((money(f["amount"]) for f in v.fees.values()), ZERO)
+    total = sum((money(f.line["amount"]) for f in fees), ZERO)
     stated = _amount(_req(d, "medfee_sumamt", "input.data"), "input.data.medfee_sumamt")
     if stated != total:
         raise Refused(
@@ -404,9 +429,7 @@ def _claim(ctx: Ctx, v: Visit, d: dict[str, Any]) -> Claim:
                     "begndate": v.begntime.date(),
                     "enddate": max(end.date(), v.begntime.date()),
                 },
-                "fees": [
-                    {k: x for k, x in f.items() if k != "fee_ocur_time"} for f in v.fees.values()
-                ],
+                "fees": [f.line for f in fees],
             }
         )
     except ValidationError as exc:
@@ -430,7 +453,7 @@ def _presettle(ctx: Ctx, category: str) -> dict[str, Any]:
     v = _visit(ctx, _req(d, "mdtrt_id", "input.data"), _req(d, "psn_no", "input.data"))
     if v.category != category:
         raise Refused("就诊类别与交易不符", "input.data.mdtrt_id")
-    claim = _claim(ctx, v, d)
+    claim = _claim(ctx, v, ctx.visits.fees(v), d)
     try:
         s = ctx.accounts.presettle(claim, trace=False)
     except SettlementError as exc:
@@ -443,21 +466,16 @@ def _settle(ctx: Ctx, category: str) -> dict[str, Any]:
     v = _visit(ctx, _req(d, "mdtrt_id", "input.data"), _req(d, "psn_no", "input.data"))
     if v.category != category:
         raise Refused("就诊类别与交易不符", "input.data.mdtrt_id")
-    live = [s for s in v.setl_ids if not ctx.state.settlements[s].reversed]
-    claim = _claim(ctx, v, d)
+    fees = ctx.visits.fees(v)
+    claim = _claim(ctx, v, fees, d)
     assert ctx.settle is not None
-    done = ctx.settle(claim, ctx.env.msgid)
-    if live and done["setl_id"] not in live:
-        raise Refused(f"该就诊已结算，请先撤销（结算ID {live[0]}）", "input.data.mdtrt_id")
-    s = done["settlement"]
-    if done["setl_id"] not in ctx.state.settlements:
-        info = s.setlinfo
-        ctx.state.settlements[done["setl_id"]] = Settled(
-            done["setl_id"], v.mdtrt_id, v.fixmedins_code, v.insutype, dt.date.today(),
-            info.medfee_sumamt, info.fund_pay_sumamt, info.acct_pay,
-        )  # fmt: skip
-        v.setl_ids.append(done["setl_id"])
-    return _setl_output(v, s, done["setl_id"])
+    # the link to the visit is written in the settlement's transaction, which it refuses when
+    # the visit is already settled (not reversed) or its fee details changed meanwhile
+    done = ctx.settle(claim, ctx.env.msgid, ctx.visits.link(v, fees, dt.date.today()))
+    linked = ctx.visits.settlement(done["setl_id"], ctx.env.fixmedins_code)
+    if linked is None or linked.visit_id != v.id:  # a retry replayed another settlement
+        raise Refused(f"报文ID已用于另一笔结算（结算ID {done['setl_id']}）", "msgid")
+    return _setl_output(v, done["settlement"], done["setl_id"])
 
 
 def t2206(ctx: Ctx) -> dict[str, Any]:
@@ -488,14 +506,13 @@ def _reverse(ctx: Ctx, category: str) -> dict[str, Any]:
     v = _visit(ctx, _req(d, "mdtrt_id", "input.data"), _req(d, "psn_no", "input.data"))
     raw = str(_req(d, "setl_id", "input.data"))
     setl_id = _setl_id(raw)
-    if setl_id is None or setl_id not in v.setl_ids or v.category != category:
+    links = {s.setl_id: s for s in ctx.visits.settlements(v)}
+    if setl_id is None or setl_id not in links or v.category != category:
         raise Refused(f"结算ID {raw} 不属于该就诊", "input.data.setl_id")
-    rec = ctx.state.settlements[setl_id]
-    if rec.reversed:
+    if links[setl_id].reversed:
         raise Refused(f"结算 {raw} 已撤销", "input.data.setl_id")
     assert ctx.reverse is not None
-    ctx.reverse(int(raw))
-    rec.reversed = True
+    ctx.reverse(setl_id)
     return {"setlinfo": {"setl_id": raw, "mdtrt_id": v.mdtrt_id, "psn_no": v.psn_no}}
 
 
@@ -518,26 +535,19 @@ def t3201(ctx: Ctx) -> dict[str, Any]:
     insutype = str(_req(d, "insutype", w))
     lo = _time(_req(d, "stmt_begndate", w), f"{w}.stmt_begndate").date()
     hi = _time(_req(d, "stmt_enddate", w), f"{w}.stmt_enddate").date()
-    mine = [
-        s
-        for s in ctx.state.settlements.values()
-        if s.fixmedins_code == ctx.env.fixmedins_code
-        and s.insutype == insutype
-        and lo <= s.day <= hi
-        and not s.reversed
-    ]
-    ours = {
-        "medfee_sumamt": sum((s.medfee_sumamt for s in mine), ZERO),
-        "fund_pay_sumamt": sum((s.fund_pay_sumamt for s in mine), ZERO),
-        "acct_pay": sum((s.acct_pay for s in mine), ZERO),
-        "fixmedins_setl_cnt": len(mine),
+    t = ctx.visits.totals(ctx.env.fixmedins_code, insutype, lo, hi)
+    ours: dict[str, Any] = {
+        "medfee_sumamt": t.medfee_sumamt,
+        "fund_pay_sumamt": t.fund_pay_sumamt,
+        "acct_pay": t.acct_pay,
+        "fixmedins_setl_cnt": t.fixmedins_setl_cnt,
     }
     diffs = []
     for k, want in ours.items():
         got = d.get(k)
         if got is None:
             raise Refused("必填", f"{w}.{k}")
-        got = int(got) if k == "fixmedins_setl_cnt" else _amount(got, f"{w}.{k}")
+        got = _count(got, f"{w}.{k}") if k == "fixmedins_setl_cnt" else _amount(got, f"{w}.{k}")
         if got != want:
             diffs.append(f"{k} 机构 {got}，中心 {want}")
     return {
@@ -553,14 +563,14 @@ def t5203(ctx: Ctx) -> dict[str, Any]:
     d = _node(ctx, "data")
     raw = str(_req(d, "setl_id", "input.data"))
     setl_id = _setl_id(raw)
-    rec = ctx.state.settlements.get(setl_id) if setl_id is not None else None
-    if rec is None or rec.fixmedins_code != ctx.env.fixmedins_code:
+    rec = ctx.visits.settlement(setl_id, ctx.env.fixmedins_code) if setl_id is not None else None
+    if rec is None:  # not a settlement of this institution's visits
         raise Refused(f"结算ID {raw} 不存在", "input.data.setl_id")
-    v = ctx.state.visits[rec.mdtrt_id]
+    v = ctx.visits.visit_of(rec)
     if str(_req(d, "psn_no", "input.data")) != v.psn_no:
         raise Refused("人员编号与结算不符", "input.data.psn_no")
-    row = ctx.accounts.settlement(int(raw))
-    out = _setl_output(v, row["settlement"], int(raw))
+    row = ctx.accounts.settlement(rec.setl_id)
+    out = _setl_output(v, row["settlement"], rec.setl_id)
     out["setlinfo"]["setl_time"] = None
     out["setlinfo"]["refd_setl_flag"] = "1" if rec.reversed else "0"
     return out
