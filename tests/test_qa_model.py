@@ -4,7 +4,6 @@ and cover every intent, and the new topics of issue 12 are understood and answer
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import numpy as np
 import pytest
@@ -97,26 +96,3 @@ def test_known_topics_without_figures_point_to_a_channel(question):
 def test_bare_yibao_asks_what_about_instead_of_refusing():
     r = ask("医保", date=DAY)
     assert "超出" not in r["answer"] and r["followups"][0]["options"]
-
-
-CITIZEN_QUESTIONS = [
-    "拉萨医保个人账户里的钱可以取出来吗",
-    "拉萨职工医保和居民医保报销差别有多少",
-    "我妈是郑州的居民医保，住院花了5万能报多少",
-    "医保断交了半年，现在补交要等多久才能报销",
-    "苏州医保卡余额怎么查",
-    "揭阳居民医保一年交多少钱",
-    "我是拉萨的职工医保，要去北京看病，怎么备案",
-    "东莞医保账户里面的钱可以转移吗?",
-    "医保卡里的钱可以给老婆用吗",
-    "医保药品目录中的甲乙是什么意思",
-    "退休了还有医疗保险吗",
-]
-_CODE = re.compile(r"[a-z_]{3,}\.[a-z_]{3,}|yibao|shared/|--[a-z]")
-
-
-@pytest.mark.parametrize("question", CITIZEN_QUESTIONS)
-def test_answers_hold_no_code_words(question):
-    text = re.sub(r"https?://[^\s）)，]+", "", ask(question, date=DAY)["answer"])
-    found = _CODE.search(text)
-    assert found is None, text[max(0, found.start() - 40) : found.end() + 20]

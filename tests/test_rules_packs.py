@@ -134,7 +134,6 @@ parameters:
   employee.enrollment.effective_rule: [{since: 2020-01-01, value: next_month, source: t, article: 十二}]
   resident.enrollment.effective_rule: [{since: 2020-01-01, value: 集中参保期内缴费的，次年1月1日起享受待遇, source: t, article: 十二}]
   common.service.hotline: [{since: 2020-01-01, value: "12393", source: t, article: 十三}]
-  common.service.online_channels: [{since: 2020-01-01, value: [国家医保服务平台APP], source: t, article: 十三}]
 """
 )
 

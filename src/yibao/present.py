@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field, create_model
 
 from yibao.accounts.idcard import mask_id
 from yibao.jsonout import dumps
+from yibao.policy.resolve import view
 from yibao.rules.inputs import COMMON_FIELDS, RuleInput
 from yibao.rules.registry import RULES as RULE_REGISTRY
 
@@ -228,11 +229,19 @@ def parse_percent(text: str, label: str) -> Decimal:
 _PARAM_RE = re.compile(r"[（(]?\b([a-z_]+(?:\.[a-z_0-9]+)+)\b[)）]?")
 
 
+def hotline(day: dt.date | None = None) -> str:
+    """The national 医保 service hotline as the national pack records it on ``day`` (today by
+    default), in a phrase: '医保服务热线 12393', or the generic phrase when none is recorded."""
+    r = view("000000", day or dt.date.today()).optional("common.service.hotline")
+    return f"医保服务热线 {r.value}" if r is not None else "参保地的医保服务热线"
+
+
 def plain_policy_error(message: str) -> str:
     """A policy gap for a person: the parameter names (``（参数 a.b.c）``) left out."""
     text = re.sub(r"[（(]参数\s*[a-z_.0-9]+[)）]", "", message)
     text = _PARAM_RE.sub("", text).replace("参数 ", "")
-    return text + ("" if "12393" in text else "可拨打医保服务热线 12393 咨询当地规定。")
+    line = hotline()
+    return text + ("" if line in text else f"可拨打{line}咨询当地规定。")
 
 
 def plain_settlement_error(message: str, region: str, labels: dict[str, str]) -> str:
@@ -258,5 +267,5 @@ def plain_settlement_error(message: str, region: str, labels: dict[str, str]) ->
         head = f"暂时无法计算：{text}。"
     return (
         head + "您可以：换一种情形试算（如医院级别、险种或就诊类型），"
-        "查看“数据来源与覆盖”了解已收录的地区，或拨打医保服务热线 12393 咨询。"
+        f"查看“数据来源与覆盖”了解已收录的地区，或拨打{hotline()}咨询。"
     )

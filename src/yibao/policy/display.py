@@ -123,10 +123,11 @@ _COUNT_KINDS = ("count", "count_by_key")
 
 def with_unit(spec: ParamSpec, value: Any) -> str:
     """The rendered value with the catalogue unit where the rendering has none (counts)."""
+    if spec.kind == "count_by_key" and spec.unit:  # every entry carries the unit (男25年，女20年)
+        return "，".join(f"{KEY_NAMES.get(k, k)}{v}{spec.unit}" for k, v in value.items())
     text = render(spec.kind, value)
-    if spec.kind in _COUNT_KINDS and spec.unit:
-        unit = "个月" if spec.unit == "月" and spec.kind == "count" else spec.unit
-        text += unit
+    if spec.kind == "count" and spec.unit:
+        text += "个月" if spec.unit == "月" else spec.unit
     return text
 
 
@@ -151,3 +152,11 @@ def bound_local(spec: ParamSpec | None, bound: str) -> str:
     if is_duration(spec):
         return "当地规定的期限可能更短"
     return "当地标准可能更低"
+
+
+def qualified(text: str, cite: dict[str, Any] | None, admdvs: str) -> str:
+    """A figure taken from another region's pack (the province's, or the national one) names
+    that region, so a citizen does not read it as the local figure."""
+    if cite and cite.get("pack") and admdvs != "000000" and cite["pack"] != admdvs:
+        text += f"（{cite.get('pack_name') or '上级'}标准）"
+    return text

@@ -64,6 +64,11 @@ class Resolved:
             return str(self.value)
         return display.shown(self.spec, self.value, self.bound)
 
+    def shown_in(self, admdvs: str) -> str:
+        """``shown`` for an answer about region ``admdvs``: a bound as a bound, and a figure
+        from another region's pack (the province's, the national one) naming that region."""
+        return display.qualified(self.shown(), self.cite(), admdvs)
+
     @property
     def caveat(self) -> str | None:
         """What a citizen must be told with this value, in plain Chinese; None when nothing.

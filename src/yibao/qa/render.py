@@ -142,17 +142,9 @@ def param_lines(view: PolicyView, names: list[str], reply: Reply) -> list[str]:
         if r is None:
             continue
         # with its unit; a bound as 不低于/不超过/最长; another region's figure names it
-        out.append(f"{r.label}：{qualified(r.shown(), r.cite(), view.admdvs)}")
+        out.append(f"{r.label}：{r.shown_in(view.admdvs)}")
         reply.cite([r.cite()])
     return out
-
-
-def qualified(text: str, cite: dict[str, Any] | None, admdvs: str) -> str:
-    """A figure taken from another region's pack (the province's, or the national one) names
-    that region, so a citizen does not read it as the local figure."""
-    if cite and cite.get("pack") and admdvs != "000000" and cite["pack"] != admdvs:
-        text += f"（{cite.get('pack_name') or '上级'}标准）"
-    return text
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import chinese_calendar
 
+from yibao.policy import display
 from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import PolicyError
 from yibao.rules.decision import Cited
@@ -118,15 +119,26 @@ def first_of_next_month(day: dt.date) -> dt.date:
 
 
 def service_steps(
-    cited: Cited, *, employer: str | None = None, counter: str | None = None
+    cited: Cited,
+    *,
+    channels: str | None = None,
+    label: str = "办理渠道",
+    employer: str | None = None,
+    counter: str | None = None,
 ) -> list[str]:
-    """Next steps: employer, online, offline counter, hotline (the hotline from the packs). The
-    recorded online channels are those of off-site filing (医保发〔2022〕22号), so they are not
-    offered for other tasks: a rule with its own channel list adds it itself."""
+    """Next steps: employer, the task's own channels, the counter, the hotline (channels and
+    hotline from the packs). ``channels`` names the task's channel parameter; a channel recorded
+    for another task (the off-site filing apps of 医保发〔2022〕22号) is never offered here, and
+    without a recorded channel no app or mini-program is named: what is known is the 经办机构
+    counter, and that online services differ by region."""
     steps: list[str] = []
     if employer:
         steps.append(f"单位办理：{employer}")
-    steps.append("线上办理：参保地医保部门的网上服务平台或医保App（各地开通的事项不同）。")
+    recorded = cited.optional(channels) if channels else None
+    if recorded:
+        steps.append(f"{label}：" + "、".join(recorded) + "。")
+    else:
+        steps.append("线上办理：各地开通的网上、手机办理事项不同，以参保地医保部门公布的为准。")
     steps.append("线下办理：" + (counter or "携带材料到参保地医保经办机构服务窗口办理。"))
     hotline = cited.optional("common.service.hotline")
     if hotline:
@@ -134,6 +146,22 @@ def service_steps(
     else:
         steps.append("咨询：拨打当地医保服务热线（号码未收录）。")
     return steps
+
+
+def reach(cited: Cited, name: str) -> str:
+    """How far a stated figure reaches, as a parenthesis for the sentence that states it: a
+    national (or provincial) bound says it is the floor or ceiling and what that means locally;
+    another region's figure names that region; the region's own figure needs nothing."""
+    r = cited.view.optional(name)
+    if r is None:
+        return ""
+    who = r.pack_name or "上级"
+    if r.bound:
+        kind = "下限" if r.bound == "floor" else "上限"
+        return f"（{who}规定的{kind}，{display.bound_local(r.spec, r.bound)}）"
+    if cited.view.admdvs not in ("000000", r.pack):
+        return f"（{who}标准）"
+    return ""
 
 
 def texts_for(cited: Cited, name: str, key: str) -> list[str] | None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from yibao import vocab
 from yibao.money import money, round_fen
+from yibao.policy.display import pct
 from yibao.policy.resolve import PolicyView
 from yibao.rules.common import (
     FactError,
@@ -80,7 +81,7 @@ def check_contribution(
             subsidy = money(subsidy)
             facts.update({"subsidy_annual": subsidy, "total_annual": personal + subsidy})
             reasons.append(
-                f"财政补助不低于{subsidy}元/人/年；人均筹资不低于{personal}+{subsidy}={personal + subsidy}元。"
+                f"财政补助不低于{subsidy}元/人/年；人均筹资不低于{personal}元+{subsidy}元={personal + subsidy}元。"
             )
         else:
             notes.append(missing_note(cited, "resident.contribution.subsidy_annual"))
@@ -89,10 +90,9 @@ def check_contribution(
             reasons.append(f"集中参保缴费期：{period}")
         else:
             notes.append(missing_note(cited, "resident.contribution.enrolment_period"))
-        channels = cited.optional("resident.contribution.channels")
-        if channels:
-            steps.append("缴费渠道：" + "、".join(channels))
-        steps.extend(service_steps(cited))
+        steps.extend(
+            service_steps(cited, channels="resident.contribution.channels", label="缴费渠道")
+        )
         notes.extend(source_note(cited, "resident.contribution.personal_annual"))
         return cited.decision(
             RULE,
@@ -127,8 +127,7 @@ def check_contribution(
         rate = required(cited, "employee.contribution.flexible_rate")
         amount = round_fen(base * rate)
         facts.update({"flexible_rate": rate, "personal_monthly": amount})
-        reasons.append(f"灵活就业人员全额个人缴纳：{base}×{rate}={amount}元/月。")
-        steps.append("按月（或按季、按年）通过税务缴费渠道缴纳；断缴超过规定期限会有待遇等待期。")
+        reasons.append(f"灵活就业人员全额个人缴纳：{base}元×{pct(rate)}={amount}元/月。")
     else:
         prate = required(cited, "employee.contribution.personal_rate")
         erate = required(cited, "employee.contribution.employer_rate")
@@ -143,15 +142,14 @@ def check_contribution(
                 "total_monthly": personal + employer,
             }
         )
-        reasons.append(f"个人缴费：{base}×{prate}={personal}元/月（由单位从工资中代扣）。")
-        reasons.append(f"单位缴费：{base}×{erate}={employer}元/月（全部计入统筹基金）。")
+        reasons.append(f"个人缴费：{base}元×{pct(prate)}={personal}元/月（由单位从工资中代扣）。")
+        reasons.append(f"单位缴费：{base}元×{pct(erate)}={employer}元/月（全部计入统筹基金）。")
         reasons.append(f"合计：{personal + employer}元/月。")
-        steps.append("由单位按月申报缴纳。")
     if cited.view.optional("employee.account.in_service_credit_rate") is not None:
         credit = monthly_account_credit(cited, psn_type, base)
         rate = cited.value("employee.account.in_service_credit_rate")
         facts["monthly_account_credit"] = credit
-        reasons.append(f"个人账户每月划入：{base}×{rate}={credit}元。")
+        reasons.append(f"个人账户每月划入：{base}元×{pct(rate)}={credit}元。")
         notes.extend(source_note(cited, "employee.account.in_service_credit_rate"))
     else:
         notes.append(missing_note(cited, "employee.account.in_service_credit_rate"))
@@ -165,6 +163,11 @@ def check_contribution(
             notes.append(
                 f"缴费基数{which}为上年度社会平均工资的{(share * 100).normalize():f}%（社平工资未收录，未核对该基数）。"
             )
+    how = cited.optional("employee.contribution.channels")
+    if how:
+        steps.extend(how)  # each line says whom it is for (employees, the self-employed)
+    else:
+        notes.append(missing_note(cited, "employee.contribution.channels"))
     steps.extend(service_steps(cited))
     return cited.decision(
         RULE,

@@ -77,8 +77,11 @@ def _flexible(cited: Cited) -> Decision:
             f"缴费费率：缴费基数的{(rate * 100).normalize():f}%，全部由个人缴纳（见“缴费与个人账户划入”）。"
         )
     steps = [
-        "本人持身份证（外地户籍按当地规定另需居住证等）到参保地医保经办机构或线上渠道办理灵活就业参保登记，再通过税务渠道缴费。"
+        "本人持身份证（外地户籍按当地规定另需居住证等）到参保地医保经办机构办理灵活就业参保登记，再按当地规定的方式缴费。"
     ]
+    how = cited.optional("employee.contribution.channels")
+    if how:
+        steps.extend(how)
     steps.extend(service_steps(cited))
     return cited.decision(
         RULE,

@@ -122,15 +122,12 @@ def check_family_aid(
     materials = cited.optional("employee.family_aid.materials")
     if materials is None:
         notes.append(missing_note(cited, "employee.family_aid.materials"))
-    channels = cited.optional("employee.family_aid.channels")
-    if channels:
-        steps.append("绑定渠道：" + "、".join(channels))
-    else:
+    if cited.optional("employee.family_aid.channels") is None:
         notes.append(missing_note(cited, "employee.family_aid.channels"))
     steps.append(
         "由职工本人发起绑定，填写被共济人的姓名、身份证号和关系并确认授权；解除绑定同一渠道办理。"
     )
-    steps.extend(service_steps(cited))
+    steps.extend(service_steps(cited, channels="employee.family_aid.channels", label="绑定渠道"))
     return cited.decision(
         RULE,
         "allowed",

@@ -77,7 +77,9 @@ def check_lifetime(
     notes = source_note(cited, "employee.lifetime.min_years")
     short = max(Decimal(0), need - years)
     ok = short == 0
-    reasons.append(f"已缴{years}年，" + ("已达到。" if ok else f"还差{need}-{years}={short}年。"))
+    reasons.append(
+        f"已缴{years}年，" + ("已达到。" if ok else f"还差{need}年−{years}年={short}年。")
+    )
     local_need = cited.optional("employee.lifetime.min_local_years")
     local_short = Decimal(0)
     if local_need is not None:

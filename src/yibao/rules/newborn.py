@@ -72,15 +72,12 @@ def check_newborn(
     if materials is None:
         notes.append(missing_note(cited, "resident.newborn.materials"))
     steps = []
-    channels = cited.optional("resident.newborn.channels")
-    if channels:
-        steps.append("参保渠道：" + "、".join(channels))
-    else:
+    if cited.optional("resident.newborn.channels") is None:
         notes.append(missing_note(cited, "resident.newborn.channels"))
     steps.append(
         "先为新生儿办理户口登记（或凭出生医学证明），再由监护人办理居民医保参保登记并缴纳出生当年的居民医保费。"
     )
-    steps.extend(service_steps(cited))
+    steps.extend(service_steps(cited, channels="resident.newborn.channels", label="参保渠道"))
     reasons: list[str] = []
 
     if paid_date is None:

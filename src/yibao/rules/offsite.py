@@ -18,6 +18,7 @@ from yibao.rules.common import (
     add_months,
     as_cited,
     missing_note,
+    reach,
     region_name,
     service_steps,
     source_note,
@@ -124,7 +125,11 @@ def check_offsite(
         if cut == 0:
             reasons.append("支付比例不降低，与参保地本地待遇相同（执行参保地起付线、比例和限额）。")
         else:
-            reasons.append(f"统筹基金支付比例在参保地标准上降低{points.normalize():f}个百分点。")
+            reasons.append(
+                f"统筹基金支付比例在参保地标准上降低{points.normalize():f}个百分点"
+                + reach(cited, "common.offsite.ratio_reduction")
+                + "。"
+            )
         notes.extend(source_note(cited, "common.offsite.ratio_reduction"))
     else:
         notes.append(f"{where}“{FILINGS[filing]}”的支付比例降低幅度未收录。")
@@ -155,9 +160,11 @@ def check_offsite(
         else:
             notes.append(missing_note(cited, "common.offsite.manual_claim_limit"))
         steps.append(
-            "出院或结算前补办备案，可按规定直接结算；已全额自付的，带齐材料到参保地医保经办机构手工报销。"
+            "出院或结算前补办备案，可按规定直接结算；已全额自付的，带齐材料回参保地手工报销。"
         )
-        steps.extend(service_steps(cited))
+        steps.extend(
+            service_steps(cited, channels="common.claim.manual_channels", label="手工报销渠道")
+        )
         consequences.append("比未备案前办理备案的待遇低；超过报销时限可能无法报销。")
         return cited.decision(
             RULE,
@@ -179,7 +186,8 @@ def check_offsite(
         months = cited.optional("common.offsite.long_term_min_months")
         reasons.append("长期居住备案长期有效，备案期内在就医地按规定直接结算。")
         if months is not None:
-            reasons.append(f"备案后{months}个月内原则上不得变更或取消。")
+            reach_ = reach(cited, "common.offsite.long_term_min_months")
+            reasons.append(f"备案后{months}个月内原则上不得变更或取消{reach_}。")
             facts["long_term_min_months"] = months
             facts["change_after"] = add_months(filing_date, months).isoformat()
         else:
@@ -189,7 +197,9 @@ def check_offsite(
         if months is not None:
             until = add_months(filing_date, months) - dt.timedelta(days=1)
             reasons.append(
-                f"临时外出就医备案有效期{months}个月：{filing_date} 备案，有效至 {until}，期内可多次就诊；"
+                f"临时外出就医备案有效期{months}个月"
+                f"{reach(cited, 'common.offsite.temporary_validity_months')}："
+                f"{filing_date} 备案，有效至 {until}，期内可多次就诊；"
                 "已入院的不受有效期限制。"
             )
             facts["valid_until"] = until.isoformat()
@@ -197,13 +207,10 @@ def check_offsite(
             notes.append(missing_note(cited, "common.offsite.temporary_validity_months"))
         if filing == "emergency":
             reasons.append("急诊抢救可在就诊后补办备案，视同已备案。")
-    channels = cited.optional("common.offsite.channels")
-    if channels:
-        steps.append("备案渠道：" + "、".join(channels))
-    else:
+    if cited.optional("common.offsite.channels") is None:
         notes.append(missing_note(cited, "common.offsite.channels"))
     steps.append("就医时选择开通跨省（省内）异地就医直接结算的定点医疗机构，出示医保码或社保卡。")
-    steps.extend(service_steps(cited))
+    steps.extend(service_steps(cited, channels="common.offsite.channels", label="备案渠道"))
     return cited.decision(
         RULE,
         "direct_settlement",

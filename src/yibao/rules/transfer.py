@@ -139,7 +139,9 @@ def check_transfer(
         )
         notes.extend(working_days_note(exact1 and exact2))
     steps.append("4. 转入地接收信息和余额，合并计算缴费年限。")
-    steps.extend(service_steps(cited))
+    steps.extend(
+        service_steps(cited, channels="common.transfer.channels", label="转移接续办理渠道")
+    )
 
     grace = cited.optional("employee.waiting.grace_months") if gap_months is not None else None
     if gap_months is not None:
@@ -159,9 +161,6 @@ def check_transfer(
     materials = cited.optional("common.transfer.materials")
     if materials is None:
         notes.append(missing_note(cited, "common.transfer.materials"))
-    channels = cited.optional("common.transfer.channels")
-    if channels:
-        steps.append("转移接续办理渠道：" + "、".join(channels))
     return cited.decision(
         RULE,
         "transfer",

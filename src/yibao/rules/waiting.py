@@ -279,7 +279,7 @@ def _resident(
         variable = (lapse_years - 1) * per_year
         reasons.append(
             f"断保{lapse_years}年，每多断保1年增加{per_year}个月：变动待遇等待期"
-            f"({lapse_years}-1)×{per_year}={variable}个月。"
+            f"（{lapse_years}年−1年）×{per_year}个月={variable}个月。"
         )
         if back_paid:
             repair = required(cited, "resident.waiting.repair_months_per_year")
@@ -349,7 +349,7 @@ def serious_cap(
         if red:
             new = max(money(0), cap - money(red))
             lines.append(
-                f"断保后再参保，降低{money(red)}元：{cap}-{money(red)}={new}元；连续参保年数重新计算。"
+                f"断保后再参保，降低{money(red)}元：{cap}元−{money(red)}元={new}元；连续参保年数重新计算。"
             )
             return new, lines
         return cap, lines
@@ -361,7 +361,7 @@ def serious_cap(
         add = money(step) * n
         inc += add
         lines.append(
-            f"连续参保{continuous_years}年，满{after}年后每年提高{money(step)}元：{n}×{money(step)}={add}元。"
+            f"连续参保{continuous_years}年，满{after}年后每年提高{money(step)}元：{n}年×{money(step)}元={add}元。"
         )
     zstep = cited.optional("resident.serious.zero_claim_increment")
     if zstep is not None and zero_claim_years:
@@ -373,11 +373,11 @@ def serious_cap(
         limit = round_fen(cap * share)
         if inc > limit:
             lines.append(
-                f"累计提高不超过原封顶线的{share * 100:g}%：{cap}×{share}={limit}元，按{limit}元计。"
+                f"累计提高不超过原封顶线的{share * 100:g}%：{cap}元×{share * 100:g}%={limit}元，按{limit}元计。"
             )
             inc = limit
     total = cap + inc
-    lines.append(f"提高后的大病保险最高支付限额：{cap}+{inc}={total}元。")
+    lines.append(f"提高后的大病保险最高支付限额：{cap}元+{inc}元={total}元。")
     return total, lines
 
 

@@ -194,7 +194,11 @@ def check_withdrawal(
         if code == "death"
         else None
     )
-    next_steps.extend(service_steps(cited, employer=employer, counter=counter))
+    next_steps.extend(
+        service_steps(
+            cited, channels="employee.withdrawal.channels", employer=employer, counter=counter
+        )
+    )
     return cited.decision(
         RULE,
         outcome,

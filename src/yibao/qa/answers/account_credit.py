@@ -27,7 +27,10 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
             _in_service(reply, view, s, prefix)
     cited = Cited(view)
     rate = cited.optional("employee.account.in_service_credit_rate")
-    share = f"（缴费基数的{rate * 100:g}%）" if rate is not None else ""
+    r = view.optional("employee.account.in_service_credit_rate")
+    share = (
+        f"（划入比例为本人缴费基数的{r.shown_in(view.admdvs)}）" if r and rate is not None else ""
+    )
     reply.conclusion = (
         f"在职职工个人缴费{share}计入个人账户，单位缴费全部进统筹基金；"
         "退休人员由统筹基金按定额每月划入。"

@@ -7,9 +7,12 @@ from typing import Any
 
 from yibao.policy.display import num
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import hotline_line
+from yibao.qa.answers.common import channel_lines, hotline_line
 from yibao.qa.render import Reply
+from yibao.rules.common import reach
 from yibao.rules.decision import Cited
+
+UNKNOWN = "目录查询入口尚未收录，可向参保地医保经办机构查询某个药品或项目的类别。"
 
 
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
@@ -18,7 +21,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     c_pays = cited.optional("common.items.class_c_fund_pays")
     b_line = "乙类：目录内、但要先由个人自付一定比例（“先行自付”），其余部分再按规定报销"
     if rate is not None:
-        b_line += f"；本地区先行自付比例为{num(rate * 100)}%。"
+        b_line += f"；先行自付比例为{num(rate * 100)}%{reach(cited, 'common.items.class_b_preselfpay_rate')}。"
     else:
         b_line += "；先行自付比例由各地规定（本系统尚未收录该地区的比例）。"
     c_line = "丙类：目录外的药品和项目，"
@@ -41,8 +44,8 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     reply.section(
         "怎么查某个药或项目属于哪一类",
         [
-            "在国家医保服务平台APP或参保地医保部门网站的“医保目录查询”中按名称查询。",
-            "看病时可以请医生或药师说明；结算单和费用清单上会标注每项费用的甲、乙、丙类。",
+            *channel_lines(reply, view, "common.service.catalogue_lookup_channels", UNKNOWN),
+            "看病、买药时也可以请医生或药师说明某项费用属于哪一类。",
             hotline_line(cited),
         ],
     )

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import SCHEME_NAMES, WINDOW, hotline_line, mentions
+from yibao.qa.answers.common import SCHEME_NAMES, channel_lines, hotline_line, mentions
 from yibao.qa.render import Reply, param_lines
 from yibao.rules.decision import Cited
+
+UNKNOWN = "申请渠道尚未收录，可向参保地医保经办机构咨询认定办法和受理地点。"
 
 PARAMS = {
     "employee": [
@@ -36,7 +38,6 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         "怎么申请",
         [
             "准备材料：近期的病历、诊断证明和相关检查报告（具体病种的认定标准以参保地公布为准）。",
-            "提出申请：到参保地医保经办机构，或当地指定的定点医院（慢特病认定机构）提交申请；部分地区可在线申请。",
             "认定通过后：在选定或指定的定点医院、药店门诊就医购药时直接结算。",
         ],
     )
@@ -57,5 +58,6 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
                 "不能直接结算的，回参保地按规定手工报销。"
             ],
         )
-    reply.section("办理渠道", [WINDOW, hotline_line(cited)])
+    where = channel_lines(reply, view, "common.chronic.application_channels", UNKNOWN)
+    reply.section("办理渠道", [*where, hotline_line(cited)])
     reply.cite(cited.basis)

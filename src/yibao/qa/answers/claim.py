@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import WINDOW, hotline_line
+from yibao.qa.answers.common import channel_lines, hotline_line
 from yibao.qa.render import Reply, param_lines
 from yibao.rules.decision import Cited
+
+UNKNOWN = "手工报销的受理渠道尚未收录，一般向参保地医保经办机构申请（以当地规定为准）。"
 
 
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
@@ -32,5 +34,6 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         view, ["common.offsite.manual_claim_materials", "common.offsite.manual_claim_limit"], reply
     )
     reply.section("手工报销", manual)
-    reply.section("办理渠道", [WINDOW, hotline_line(cited)])
+    where = channel_lines(reply, view, "common.claim.manual_channels", UNKNOWN)
+    reply.section("手工报销到哪里办", [*where, hotline_line(cited)])
     reply.cite(cited.basis)

@@ -11,7 +11,7 @@ from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import PolicyError
 from yibao.qa.render import Ask, Reply
 from yibao.rules.common import FactError
-from yibao.rules.decision import Decision
+from yibao.rules.decision import Cited, Decision
 
 Handler = Callable[[Reply, PolicyView, dict[str, Any]], None]
 
@@ -108,13 +108,45 @@ def hotline_line(cited: Any) -> str:
     return "电话咨询：参保地医保部门的服务热线。"
 
 
-WINDOW = "线下办理：参保地医保经办机构（医保服务大厅）窗口。"
+LOCAL_VARIES = "各地开通的办理地点和网上、手机入口不完全相同，以参保地医保部门公布的为准。"
 
 
-def pointer(reply: Reply, cited: Any, conclusion: str, steps: list[str]) -> None:
+def channel_lines(
+    reply: Reply,
+    view: PolicyView,
+    name: str,
+    unknown: str,
+    prefix: str = "",
+    *,
+    one_line: bool = False,
+) -> list[str]:
+    """Where to go for one task: the channels the packs record under ``name`` (cited on
+    ``reply``; channels from another region's pack say so), else ``unknown`` (what is known,
+    e.g. the 经办机构) and that local practice varies. No channel is ever written here.
+    ``one_line`` lists short channel names on one line."""
+    r = view.optional(name)
+    if r is None:
+        return [prefix + unknown, LOCAL_VARIES]
+    cite = r.cite()
+    reply.cite([cite])
+    values = [str(x) for x in r.value]
+    lines = [prefix + "、".join(values)] if one_line else [prefix + x for x in values]
+    if view.admdvs != "000000" and cite.get("pack") != view.admdvs:
+        lines.append(f"以上是{cite.get('pack_name') or '上级'}的规定或说法，当地可能另有安排。")
+    return lines
+
+
+def pointer(
+    reply: Reply,
+    view: PolicyView,
+    conclusion: str,
+    steps: list[str],
+    channels: list[str],
+) -> None:
     """An answer for a 医保 task this system explains but cannot do or compute: what to do, the
-    channels, the hotline (from the packs), and a prompt for the city when none was named."""
+    channels (``channel_lines``), the hotline (from the packs)."""
+    cited = Cited(view)
     reply.conclusion = conclusion
     reply.section("怎么办理", steps)
-    reply.section("办理渠道", [WINDOW, hotline_line(cited)])
+    reply.section("办理渠道", [*channels, hotline_line(cited)])
     reply.cite(cited.basis)

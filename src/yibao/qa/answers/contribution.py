@@ -48,9 +48,9 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         r = view.optional("resident.contribution.personal_annual")
         if r is not None:
             reply.conclusion = (
-                f"居民医保个人缴费{r.value}元/人/年（另有财政补助）；职工医保按缴费基数的比例由单位和个人按月缴纳。"
+                f"居民医保个人缴费每人每年{r.shown_in(view.admdvs)}（另有财政补助）；职工医保按缴费基数的比例由单位和个人按月缴纳。"
                 if len(kinds) > 1
-                else f"居民医保个人缴费{r.value}元/人/年。"
+                else f"居民医保个人缴费每人每年{r.shown_in(view.admdvs)}。"
             )
 
 

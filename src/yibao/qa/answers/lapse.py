@@ -32,7 +32,8 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
             after = view.optional("employee.waiting.after_grace_months")
             if grace and after:
                 parts.append(
-                    f"职工医保中断{grace.value}个月以内补缴，待遇可以接续；超过的，重新缴费后有{after.value}个月等待期"
+                    f"职工医保中断{grace.shown_in(view.admdvs)}以内补缴，待遇可以接续；"
+                    f"超过的，重新缴费后的等待期为{after.shown_in(view.admdvs)}"
                 )
             continue
         kw: dict[str, Any] = {"lapse_months": months or 0}

@@ -10,6 +10,7 @@ from yibao.policy.resolve import PolicyView
 from yibao.qa.answers.common import ASK_PAID_YEARS, ASK_SEX, UNDECIDED, run
 from yibao.qa.render import Reply, param_lines
 from yibao.rules import lifetime
+from yibao.rules.common import reach
 from yibao.rules.decision import Cited
 
 
@@ -21,7 +22,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         reply.section(UNDECIDED, ["该地区的最低缴费年限尚未收录。"])
     else:
         reply.conclusion = (
-            f"职工医保退休时累计缴费男满{table.get('male', '?')}年、女满{table.get('female', '?')}年，"
+            f"职工医保退休时累计缴费男满{table.get('male', '?')}年、女满{table.get('female', '?')}年{reach(cited, 'employee.lifetime.min_years')}，"
             "退休后不再缴费、终身享受退休人员医保待遇（居民医保没有最低年限，需每年缴费）。"
         )
     reply.cite(cited.basis)

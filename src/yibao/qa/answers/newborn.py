@@ -10,6 +10,8 @@ from yibao.policy.resolve import PolicyView
 from yibao.qa.answers.common import ASK_BIRTH, run
 from yibao.qa.render import Reply
 from yibao.rules import newborn
+from yibao.rules.common import reach
+from yibao.rules.decision import Cited
 
 
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
@@ -20,15 +22,19 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
         reply.ask(ASK_BIRTH)
     d = run(reply, lambda: newborn.check_newborn(view, birth))
     if d is not None:
-        reply.conclusion = _conclusion(d.outcome, d.facts, stated=birth != view.day)
+        reach_ = reach(Cited(view), "resident.newborn.window_days")
+        reply.conclusion = _conclusion(d.outcome, d.facts, birth != view.day, reach_)
 
 
-def _conclusion(outcome: str, facts: dict[str, Any], stated: bool) -> str:
+def _conclusion(outcome: str, facts: dict[str, Any], stated: bool, reach_: str = "") -> str:
+    """``reach_`` says whose window it is when it is not the region's own (全国标准)."""
     w, deadline = facts.get("window_days"), facts.get("deadline")
-    rule = f"新生儿出生后{w}天内办理参保并缴费，自出生之日起发生的医疗费用都可以按规定报销。"
+    rule = (
+        f"新生儿出生后{w}天内{reach_}办理参保并缴费，自出生之日起发生的医疗费用都可以按规定报销。"
+    )
     if outcome == "overdue":
         return (
-            f"已超过出生后{w}天的参保期限（{deadline}），不能再享受自出生之日起的待遇；"
+            f"已超过出生后{w}天{reach_}的参保期限（{deadline}），不能再享受自出生之日起的待遇；"
             "请尽快办理参保缴费。"
         )
     if outcome == "enrol_by" and stated:

@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import SCHEME_NAMES, hotline_line
+from yibao.qa.answers.common import SCHEME_NAMES, channel_lines, hotline_line
 from yibao.qa.render import Ask, Reply
 from yibao.rules.decision import Cited
+
+EMP_UNKNOWN = "缴费方式尚未收录，可向单位或参保地医保经办机构咨询。"
+RES_UNKNOWN = "缴费渠道由参保地公布，本系统尚未收录该地区的渠道，可向参保地医保经办机构咨询。"
 
 
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
@@ -16,28 +19,19 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     scheme = s.get("insurance")
     if s.get("flexible"):
         scheme = "employee"
-    lines_emp = [
-        "单位职工：由单位每月从工资中代扣个人部分，连同单位部分一起申报缴纳，个人不用另外去交。",
-        "灵活就业人员：先到参保地医保经办机构或线上办理参保登记，再按当地税务部门的方式（税务APP、银行代扣等）按月或按年缴纳。",
-    ]
-    period = cited.optional("resident.contribution.enrolment_period")
-    channels = cited.optional("resident.contribution.channels")
-    lines_res = []
-    if period:
-        lines_res.append(f"集中参保缴费期：{period}")
-    else:
-        lines_res.append(
-            "居民医保一般在每年集中参保期内缴纳下一年度的费用（具体起止日期由参保地公布，本系统尚未收录该地区的日期）。"
-        )
-    if channels:
-        lines_res += list(channels)
-    else:
-        lines_res.append(
-            "缴费渠道由参保地税务部门公布，常见的有：税务APP或微信、支付宝中的税务缴费入口、银行网点及手机银行，学生由学校统一代收。"
-        )
     if scheme in (None, "resident"):
+        period = cited.optional("resident.contribution.enrolment_period")
+        lines_res = []
+        if period:
+            lines_res.append(f"集中参保缴费期：{period}")
+        else:
+            lines_res.append(
+                "居民医保一般在每年集中参保期内缴纳下一年度的费用（具体起止日期由参保地公布，本系统尚未收录该地区的日期）。"
+            )
+        lines_res += channel_lines(reply, view, "resident.contribution.channels", RES_UNKNOWN)
         reply.section("居民医保怎么交", lines_res)
     if scheme in (None, "employee"):
+        lines_emp = channel_lines(reply, view, "employee.contribution.channels", EMP_UNKNOWN)
         reply.section("职工医保怎么交", lines_emp)
     reply.section("咨询", [hotline_line(cited)])
     reply.conclusion = (

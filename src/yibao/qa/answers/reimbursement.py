@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from yibao.policy.display import LEVEL_NAMES, num
+from yibao.policy.display import LEVEL_NAMES, num, qualified
 from yibao.policy.resolve import PolicyView
 from yibao.qa.answers.common import (
     ASK_AMOUNT,
@@ -18,7 +18,7 @@ from yibao.qa.answers.common import (
     SCHEME_NAMES,
     plain,
 )
-from yibao.qa.render import Reply, qualified, table
+from yibao.qa.render import Reply, table
 from yibao.rules.compare import compare
 from yibao.settlement.engine import SettlementError, settle
 from yibao.settlement.model import Claim, Encounter, FeeLine, Person, Ytd

@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from yibao.policy.resolve import PolicyView
-from yibao.qa.answers.common import ASK_SEX, hotline_line
+from yibao.qa.answers.common import ASK_SEX, channel_lines, hotline_line
 from yibao.qa.render import Reply, param_lines
+from yibao.rules.common import reach
 from yibao.rules.decision import Cited
+
+QUERY_UNKNOWN = "查询渠道尚未收录，可向参保地医保经办机构查询、核对缴费记录。"
 
 
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
@@ -17,7 +20,7 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     if table:
         reply.conclusion = (
             f"退休后还有医保。参加职工医保的，退休时累计缴费达到最低年限（男{table.get('male', '?')}年、"
-            f"女{table.get('female', '?')}年）的，退休后不再缴费，继续享受职工医保退休人员待遇；"
+            f"女{table.get('female', '?')}年{reach(cited, 'employee.lifetime.min_years')}）的，退休后不再缴费，继续享受职工医保退休人员待遇；"
             "年限不够的可以补缴或继续缴费到年限。参加居民医保的，退休年龄后仍需每年缴费。"
         )
     else:
@@ -40,13 +43,8 @@ def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     reply.section(
         "年限不够怎么办", param_lines(view, ["employee.lifetime.shortfall_options"], reply)
     )
-    reply.section(
-        "怎么办理",
-        [
-            "办理退休时，医保待遇随退休手续一并核定；可向参保地医保经办机构确认累计缴费年限。",
-            hotline_line(cited),
-        ],
-    )
+    where = channel_lines(reply, view, "common.service.query_channels", QUERY_UNKNOWN)
+    reply.section("查询、核对累计缴费年限", [*where, hotline_line(cited)])
     if "sex" not in s and table:
         reply.ask(ASK_SEX)
     reply.cite(cited.basis)
