@@ -232,7 +232,7 @@ def child(mode: str, src: str, dst: str) -> None:
 
     t0 = time.perf_counter()
     if mode == "local":
-        n = run_local(Path(src), Path(dst))
+        n = run_local(Path(src), Path(dst)).claims
     else:
         from distributed import Client, LocalCluster
 
@@ -247,7 +247,7 @@ def child(mode: str, src: str, dst: str) -> None:
             Client(cl) as c,
         ):
             t0 = time.perf_counter()
-            n = run_cluster(Path(src), Path(dst), c)
+            n = run_cluster(Path(src), Path(dst), c).claims
     secs = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -258,68 +258,111 @@ def _warm_worker(part: str) -> int:
     return settle_table(pq.read_table(part).slice(0, 1000)).claims.num_rows
 
 
-def scale_child(mode: str, src: str, dst: str, workers: int) -> None:
+def _tree_cpu() -> float:
+    """CPU seconds of this process and of every live descendant (nannies run in this process
+    with LocalCluster; the worker processes are its children)."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0.0
+    for p in [me, *me.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system
+    return total
+
+
+def scale_child(mode: str, src: str, dst: str, workers: int, start_at: float = 0.0) -> None:
     """One scale-out step in a fresh process: wall seconds and CPU seconds of every process
-    involved (this one, its children, and for the cluster each worker as reported by it)."""
+    involved (this one and its children: for the cluster, the scheduler, nannies and client
+    here and the worker processes).
+
+    ``local`` and ``parts`` run with one Arrow thread (``pa.set_cpu_count(1)``), so the local
+    baseline really uses one core, as each single-threaded cluster worker does (run_cluster
+    sizes the workers' Arrow pools the same way). ``local-threads`` is the local runner with
+    Arrow's default pools. ``half-K``: parts K, K+workers, … by part in this process, started
+    at the wall-clock time ``start_at`` together with its siblings — independent processes
+    with no dask, the ceiling for the cluster on this machine."""
     import os
-    import resource
 
-    from yibao.settlement.distributed import run_cluster, run_local, run_parts_local
+    from yibao.settlement.distributed import run_cluster, run_local, run_parts_local, settle_part
 
-    def cpu() -> float:
-        a = resource.getrusage(resource.RUSAGE_SELF)
-        b = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
-
+    if mode != "local-threads":
+        pa.set_cpu_count(1)
+        pa.set_io_thread_count(1)
     first = next(Path(src).glob("part-*.parquet")) if Path(src).is_dir() else Path(src)
     settle_table(pq.read_table(first).slice(0, 1000))  # load the kernels before timing
+    out: dict = {}
     if mode == "cluster":
-        import dask
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
-        # dask's statistical profiler samples every worker thread each 10 ms: not settlement
-        # work, and a large share of the workers' CPU here (docs/scale.md recommends the same)
-        dask.config.set({"distributed.worker.profile.enabled": False})
-        os.environ["DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED"] = "False"
+        from yibao.settlement.cluster import local_cluster
 
-        def worker_cpu() -> float:
-            t = os.times()
-            return t.user + t.system
-
-        with (
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                memory_limit=0,  # no memory monitor polling (parts are sized to fit)
-            ) as cl,
-            Client(cl) as c,
-        ):
+        with local_cluster(workers) as cl, Client(cl) as c:
             c.run(_warm_worker, str(first))  # long-lived workers: policy and kernels loaded
-            w0 = sum(c.run(worker_cpu).values())
-            c0, t0 = cpu(), time.perf_counter()
-            n = run_cluster(Path(src), Path(dst), c)
+
+            def worker_cpu() -> float:
+                t = os.times()
+                return t.user + t.system
+
+            w0, c0 = c.run(worker_cpu), _tree_cpu()
+            t0 = time.perf_counter()
+            n = run_cluster(Path(src), Path(dst), c).claims
             secs = time.perf_counter() - t0
-            wcpu = sum(c.run(worker_cpu).values()) - w0
-            ccpu = cpu() - c0
+            cpu_s = _tree_cpu() - c0
+            w1 = c.run(worker_cpu)
+            out["workers_cpu_s"] = sum(w1[k] - w0[k] for k in w0)
+            out["client_scheduler_cpu_s"] = cpu_s - out["workers_cpu_s"]
+    elif mode.startswith("half-"):
+        from yibao.settlement.partition import parts_of
+
+        k = int(mode.split("-")[1])
+        mine = parts_of(Path(src))[k::workers]
+        Path(dst).mkdir(parents=True, exist_ok=True)
+        while time.time() < start_at:
+            time.sleep(0.001)
+        c0, t0 = _tree_cpu(), time.perf_counter()
+        n = sum(settle_part(str(part), dst).claims for part in mine)
+        secs, cpu_s = time.perf_counter() - t0, _tree_cpu() - c0
+        out["end_at"] = time.time()
     else:
-        c0, t0 = cpu(), time.perf_counter()
+        c0, t0 = _tree_cpu(), time.perf_counter()
         run = run_parts_local if mode == "parts" else run_local
-        n = run(Path(src), Path(dst))
-        secs = time.perf_counter() - t0
-        wcpu, ccpu = 0.0, cpu() - c0
-    print(
-        json.dumps(
-            {
-                "claims": n,
-                "seconds": secs,
-                "cpu_s": wcpu + ccpu,
-                "workers_cpu_s": wcpu,
-                "client_scheduler_cpu_s": ccpu,
-            }
+        n = run(Path(src), Path(dst)).claims
+        secs, cpu_s = time.perf_counter() - t0, _tree_cpu() - c0
+    print(json.dumps({"claims": n, "seconds": secs, "cpu_s": cpu_s, **out}))
+
+
+def _pair(parts: Path, dst: Path, workers: int) -> dict:
+    """``workers`` independent processes, each settling its share of the parts, started at the
+    same instant: wall from the start to the last one's end, CPU summed."""
+    import shutil
+
+    shutil.rmtree(dst, ignore_errors=True)
+    start = time.time() + 8.0  # after every child has imported and loaded the kernels
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--scale-child", f"half-{k}", str(parts), str(dst),
+             str(workers), str(start)],
+            stdout=subprocess.PIPE,
+            text=True,
         )
-    )
+        for k in range(workers)
+    ]  # fmt: skip
+    outs = []
+    for pr in procs:
+        so, _ = pr.communicate()
+        if pr.returncode:
+            raise SystemExit(f"half child failed ({pr.returncode})")
+        outs.append(json.loads(so.strip().splitlines()[-1]))
+    return {
+        "claims": sum(o["claims"] for o in outs),
+        "seconds": max(o["end_at"] for o in outs) - start,
+        "cpu_s": sum(o["cpu_s"] for o in outs),
+        "each_seconds": [o["seconds"] for o in outs],
+    }
 
 
 def first_batch(src: Path, wd: Path) -> dict:
@@ -382,31 +425,47 @@ def scale(a) -> None:
 
         partition_file(src, parts, a.parts)
         res["partition_s"] = time.perf_counter() - t0
-    for mode, inp, out in (
+    runs = (
         ("local", src, wd / "scale-local.parquet"),
+        ("local-threads", src, wd / "scale-local.parquet"),
         ("parts", parts, wd / "scale-parts"),
+        ("pair", parts, wd / "scale-pair"),
         ("cluster", parts, wd / "scale-cluster"),
-    ):
-        r = subprocess.run(
-            [sys.executable, __file__, "--scale-child", mode, str(inp), str(out), str(a.workers)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        m = json.loads(r.stdout.strip().splitlines()[-1])
-        cores = a.workers if mode == "cluster" else 1
+    )
+    for mode, inp, out in runs:
+        if a.only and mode not in a.only.split(","):
+            continue
+        if mode == "pair":
+            m = _pair(inp, out, a.workers)
+        else:
+            r = subprocess.run(
+                [sys.executable, __file__, "--scale-child", mode, str(inp), str(out),
+                 str(a.workers)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )  # fmt: skip
+            m = json.loads(r.stdout.strip().splitlines()[-1])
+        cores = a.workers if mode in ("cluster", "pair") else 1
         m["claims_per_s"] = m["claims"] / m["seconds"]
         m["claims_per_s_per_core"] = m["claims_per_s"] / cores
         m["claims_per_cpu_s"] = m["claims"] / m["cpu_s"]
         res[mode] = m
-    base = res["local"]["claims_per_s_per_core"]
-    res["cluster_vs_local_per_core"] = res["cluster"]["claims_per_s_per_core"] / base
-    res["cluster_vs_parts_per_core"] = (
-        res["cluster"]["claims_per_s_per_core"] / res["parts"]["claims_per_s_per_core"]
-    )
-    res["cluster_vs_local_per_cpu_s"] = (
-        res["cluster"]["claims_per_cpu_s"] / res["local"]["claims_per_cpu_s"]
-    )
+    if "local" in res:
+        base = res["local"]
+        for mode in ("local-threads", "parts", "pair", "cluster"):
+            if mode in res:
+                res[f"{mode}_vs_local_per_core"] = (
+                    res[mode]["claims_per_s_per_core"] / base["claims_per_s_per_core"]
+                )
+                res[f"{mode}_vs_local_per_cpu_s"] = (
+                    res[mode]["claims_per_cpu_s"] / base["claims_per_cpu_s"]
+                )
+    if "cluster" in res and "pair" in res:
+        res["cluster_vs_pair_wall"] = res["pair"]["seconds"] / res["cluster"]["seconds"]
+    print(json.dumps(res, indent=1), flush=True)
+    if a.only:
+        return
     res["first_batch"] = first_batch(src, wd)
     rate = res["cluster"]["claims_per_s_per_core"]
     res["paper_scale"] = {
@@ -422,7 +481,10 @@ def main() -> None:
     ap.add_argument("--scale", action="store_true", help="the scale-out benchmark only")
     ap.add_argument("--parts", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--scale-child", nargs=4)
+    ap.add_argument("--scale-child", nargs="+")
+    ap.add_argument(
+        "--only", help="scale: only these runs (local,local-threads,parts,pair,cluster)"
+    )
     ap.add_argument("--claims", type=int, default=10_000_000)
     ap.add_argument("--sample", type=int, default=1_000_000, help="in-memory kernel size")
     ap.add_argument("--scalar", type=int, default=3000)
@@ -431,8 +493,8 @@ def main() -> None:
     ap.add_argument("--jit")
     a = ap.parse_args()
     if a.scale_child:
-        mode, src, dst, workers = a.scale_child
-        scale_child(mode, src, dst, int(workers))
+        mode, src, dst, workers, *start = a.scale_child
+        scale_child(mode, src, dst, int(workers), float(start[0]) if start else 0.0)
         return
     if a.scale:
         scale(a)

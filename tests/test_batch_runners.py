@@ -127,7 +127,7 @@ def test_dask_local_cluster(claims_file, tmp_path):
         Client(cluster) as client,
     ):
         out = tmp_path / "dist"
-        assert run_cluster(claims_file, out, client, nparts=3) == 20000
+        assert run_cluster(claims_file, out, client, nparts=3).claims == 20000
     got = pq.read_table(out, schema=None).sort_by("claim_row")
     assert len(list(out.glob("part-*.parquet"))) == 3
     exp = settle_table(pq.read_table(claims_file)).claims
@@ -172,7 +172,7 @@ def test_partition_keeps_persons_whole_and_cluster_needs_no_shuffle(claims_file,
         Client(cluster) as client,
     ):
         out = tmp_path / "dist"
-        assert run_cluster(parts, out, client) == 20000
+        assert run_cluster(parts, out, client).claims == 20000
     assert not (tmp_path / "dist._input").exists()
     got = pq.read_table(out).sort_by("claim_row")
     exp = settle_table(pq.read_table(claims_file)).claims
@@ -190,3 +190,99 @@ def test_synth_parts_equal_single_file(claims_file, tmp_path):
     got = pq.read_table(tmp_path / "p").sort_by("claim_row").drop_columns(["claim_row"])
     exp = pq.read_table(claims_file)
     assert got.cast(exp.schema).equals(exp)
+
+
+def test_closing_written_only_when_asked(claims_file, tmp_path):
+    """Part by part: no closing accumulators unless asked; asked, they are the persons'
+    closing accumulators of the single-file settlement, person by person."""
+    parts = tmp_path / "parts"
+    r = cli("partition", str(claims_file), "-o", str(parts), "--parts", "3", "--json")
+    assert r.exit_code == 0, r.output
+    r = cli("batch", str(parts), "-o", str(tmp_path / "a"), "--json")
+    assert r.exit_code == 0, r.output
+    assert not (tmp_path / "a" / "_closing").exists()
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
+        "part-00000.parquet",
+        "part-00001.parquet",
+        "part-00002.parquet",
+    ]
+    r = cli("batch", str(parts), "-o", str(tmp_path / "b"), "--closing", str(tmp_path / "c"))
+    assert r.exit_code == 0, r.output
+    got = pq.read_table(tmp_path / "c").sort_by("psn_no")
+    exp = settle_table(pq.read_table(claims_file)).closing.sort_by("psn_no")
+    assert got.num_rows == exp.num_rows > 0
+    assert got.equals(exp.select(got.column_names))
+
+
+def test_cli_workers_starts_a_configured_local_cluster(claims_file, tmp_path):
+    """`yibao batch --workers 1`: a local dask cluster (one worker process) settles the file,
+    equal claim by claim to the single-file settlement; its worker runs with one Arrow thread
+    and dask's profiler off (cluster.SettlementWorker, cluster.WORKER_CONFIG)."""
+    import dask
+    from distributed import Client
+
+    from yibao.settlement.cluster import local_cluster, setup_workers
+
+    r = cli("batch", str(claims_file), "-o", str(tmp_path / "o"), "--workers", "1", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["claims"] == 20000
+    got = pq.read_table(tmp_path / "o").sort_by("claim_row")
+    exp = settle_table(pq.read_table(claims_file)).claims
+    assert got.select(list(AMOUNTS)).equals(exp.select(list(AMOUNTS)))
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        setup_workers(client)
+        ((_, threads),) = client.run(pa.cpu_count).items()
+        ((_, profile),) = client.run(dask.config.get, "distributed.worker.profile.enabled").items()
+    assert threads == 1 and profile is False
+    r = cli(
+        "batch",
+        str(claims_file),
+        "-o",
+        str(tmp_path / "x"),
+        "--workers",
+        "1",
+        "--scheduler",
+        "tcp://127.0.0.1:1",
+    )
+    assert r.exit_code == 2 and "只能选一个" in r.output
+
+
+def test_batch_tells_the_caveats_of_the_figures_used(tmp_path):
+    """`yibao batch` says, as `yibao settle` does, which figures it used are disputed or
+    national bounds: the batch caveats are the scalar engine's ``Settlement.caveats`` of the
+    same claims, each once (拉萨 and 深圳 employees' stays read disputed pack figures; 北京's
+    figures carry none)."""
+    from yibao.policy.resolve import default_policy
+    from yibao.settlement.batch import claim_from_row
+    from yibao.settlement.engine import settle
+
+    def stay(psn: str, region: str, day: int) -> dict:
+        return {
+            "psn_no": psn,
+            "insutype": "310",
+            "insuplc_admdvs": region,
+            "med_type": "21",
+            "hosp_lv": 3,
+            "enddate": dt.date(2025, 6, day),
+            "amt_01": 2_000_000,
+            "amt_02": 0,
+            "amt_03": 0,
+        }
+
+    rows = [stay("A", "540100", 5), stay("A", "540100", 20), stay("B", "110000", 5)]
+    rows.append(stay("D", "440300", 5))
+    pol = default_policy()
+    scalar = [c for r in rows for c in settle(claim_from_row(r), pol, trace=False).caveats]
+    assert any("存在争议" in c for c in scalar)
+    assert settle(claim_from_row(rows[2]), pol, trace=False).caveats == []
+    src = tmp_path / "stays.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), src)
+    got = settle_table(pa.Table.from_pylist(rows)).caveats
+    assert sorted(got) == sorted(set(scalar))
+    r = cli("batch", str(src), "-o", str(tmp_path / "o.parquet"), "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["caveats"] == list(got)
+    r = cli("batch", str(src), "-o", str(tmp_path / "o.parquet"))
+    assert r.exit_code == 0, r.output
+    assert r.output.count("请注意所用数字：") == len(got)
+    assert run_local(src, tmp_path / "again.parquet").caveats == got

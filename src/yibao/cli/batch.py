@@ -6,12 +6,16 @@ import contextlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from yibao.cli.app import JsonOpt, app, console, err_console, fail, print_json
+
+if TYPE_CHECKING:
+    from yibao.settlement.distributed import BatchRun
 
 
 @contextlib.contextmanager
@@ -127,46 +131,66 @@ def batch_cmd(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="dask 调度器地址 tcp://HOST:PORT"
     ),
-    closing: Path | None = typer.Option(None, "--closing", help="年末累计值 Parquet（本地模式）"),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="在本机启动 dask 集群的工作进程数（每进程一个线程）"
+    ),
+    closing: Path | None = typer.Option(
+        None, "--closing", help="年末累计值输出（文件输入为 Parquet 文件，分区或集群为目录）"
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
-    """批量结算（向量化引擎；给出 --scheduler 时在 dask 集群上运行）。"""
+    """批量结算（向量化引擎；给出 --scheduler 或 --workers 时在 dask 集群上运行）。"""
     from yibao.settlement.batch import BatchError
-    from yibao.settlement.distributed import run_cluster, run_local, run_parts_local
+    from yibao.settlement.distributed import run_local, run_parts_local
     from yibao.settlement.partition import parts_of
 
+    if scheduler and workers:
+        fail("--scheduler 与 --workers 只能选一个", as_json=as_json)
     total = _rows(claims, as_json)
     t0 = time.perf_counter()
     try:
         with _progress(total, "批量结算", as_json) as cb:
-            if scheduler:
-                from distributed import Client
-
-                try:
-                    client = Client(scheduler, timeout="10s")
-                except (OSError, TimeoutError) as exc:
-                    fail(f"无法连接调度器 {scheduler}（{exc}）", as_json=as_json)
-                with client:
-                    n = run_cluster(claims, out, client, progress=cb)
+            if scheduler or workers:
+                run = _on_cluster(claims, out, scheduler, workers, closing, cb, as_json)
             elif parts_of(claims):
-                n = run_parts_local(claims, out, progress=cb)
+                run = run_parts_local(claims, out, closing=closing, progress=cb)
             else:
-                n = run_local(claims, out, closing=closing, progress=cb)
+                run = run_local(claims, out, closing=closing, progress=cb)
     except BatchError as exc:
         fail(str(exc), as_json=as_json)
     secs = time.perf_counter() - t0
+    n = run.claims
     info = {
         "claims": n,
         "out": str(out),
         "seconds": round(secs, 2),
         "claims_per_second": round(n / secs) if secs > 0 else None,
+        "caveats": list(run.caveats),
     }
     if as_json:
         print_json(info)
-    else:
-        console.print(
-            f"已结算 {n} 笔理赔 → {out}（{secs:.1f} 秒，{info['claims_per_second']} 笔/秒）"
-        )
+        return
+    console.print(f"已结算 {n} 笔理赔 → {out}（{secs:.1f} 秒，{info['claims_per_second']} 笔/秒）")
+    for c in run.caveats:  # disputed figures and national bounds used, as `yibao settle` says
+        console.print(f"[yellow]请注意所用数字：{c}[/yellow]")
+
+
+def _on_cluster(claims, out, scheduler, workers, closing, cb, as_json) -> BatchRun:
+    from distributed import Client
+
+    from yibao.settlement.distributed import run_cluster
+
+    if workers:
+        from yibao.settlement.cluster import local_cluster
+
+        with local_cluster(workers) as cluster, Client(cluster) as client:
+            return run_cluster(claims, out, client, closing=closing, progress=cb)
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        fail(f"无法连接调度器 {scheduler}（{exc}）", as_json=as_json)
+    with client:
+        return run_cluster(claims, out, client, closing=closing, progress=cb)
 
 
 @app.command("simulate")

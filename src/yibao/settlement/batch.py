@@ -116,6 +116,9 @@ class BatchError(ValueError):
 class BatchResult:
     claims: pa.Table  # one row per input claim, input order
     closing: pa.Table  # one row per person: psn_no and the closing accumulators
+    # what a citizen must be told about the figures the claims were settled on (disputed
+    # values, national bounds: ``Plan.caveats`` of every parameter group used), in order
+    caveats: tuple[str, ...] = ()
 
 
 # --- the scalar mapping -------------------------------------------------------------------------
@@ -173,6 +176,7 @@ class _Params:
     acct_scope: bool = False
     acct_full: bool = False
     warnings: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()  # Plan.caveats: disputed figures and bounds the plan uses
 
 
 def _scaled(rate: Decimal) -> int:
@@ -227,6 +231,7 @@ def _group_params(
         acct_scope=p.acct_scope,
         acct_full=p.acct_full,
         warnings=p.warnings,
+        caveats=tuple(p.caveats),
     )
 
 
@@ -547,7 +552,15 @@ def _compute(table, order, ordered, penc, starts, day, gid, params, uniq, dims, 
     )
     # persons are numbered by first appearance and the claims sorted by that number
     close = pa.table([penc.dictionary, *(pa.array(v) for v in st)], names=["psn_no", *ACCUMULATORS])
-    return BatchResult(claims, close)
+    return BatchResult(claims, close, merge_caveats(p.caveats for p in params))
+
+
+def merge_caveats(lists) -> tuple[str, ...]:
+    """Caveat lists joined in order, without repeats."""
+    out: dict[str, None] = {}
+    for caveats in lists:
+        out.update(dict.fromkeys(caveats))
+    return tuple(out)
 
 
 def _empty(table: pa.Table) -> BatchResult:

@@ -6,14 +6,17 @@ and sorted by person first. ``run_cluster`` settles a dataset partitioned by per
 (``partition``): one dask task per part file, no claim ever moves between workers; it writes
 a partitioned Parquet dataset (``part-NNNNN.parquet``, same part numbers) whose ``claim_row``
 column gives each claim's row in the original order. ``run_parts_local`` does the same in
-this process (the baseline the cluster is measured against).
+this process (the baseline the cluster is measured against). Every runner writes the persons'
+closing accumulators only when asked (``closing``), and writes Parquet with ``write_options``.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -21,11 +24,21 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from yibao.policy.resolve import Policy, default_policy
-from yibao.settlement.batch import BatchError, check_columns, settle_table
+from yibao.settlement.batch import BatchError, check_columns, merge_caveats, settle_table
 from yibao.settlement.partition import default_parts, partition_file, parts_of
 
 KEEP = ("mdtrt_id", "insuplc_admdvs", "insutype", "psn_type", "med_type", "hosp_lv")
 Progress = Callable[[int], None] | None
+ROW_GROUP = 1 << 17  # rows per Parquet row group written (as the streaming runner's chunks)
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """What a runner settled: the claim count, and what a citizen must be told about the
+    figures used (``BatchResult.caveats`` of every chunk or part, without repeats)."""
+
+    claims: int
+    caveats: tuple[str, ...] = ()
 
 
 # Low-cardinality code columns are read as Arrow dictionaries: the batch engine then uses their
@@ -52,6 +65,25 @@ def open_parquet(src: Path) -> pq.ParquetFile:
         raise BatchError(f"{src} 不是有效的 Parquet 文件（{exc}）") from None
     check_columns(pf.schema_arrow.names)
     return pf
+
+
+def write_options(schema: pa.Schema) -> dict[str, Any]:
+    """Parquet writer options for settlement output and closing accumulators: zstd, dictionary
+    pages only for the code columns read as dictionaries (few distinct values), delta encoding
+    for the integer columns (amounts in fen, row numbers); ``psn_no``, sorted, compresses
+    plainly. Arrow's default tries a dictionary on every column first: this takes about half
+    its CPU and gives smaller files (bench/RESULTS.md, "Scale-out")."""
+    return {
+        "compression": "zstd",
+        "use_dictionary": [f.name for f in schema if pa.types.is_dictionary(f.type)],
+        "column_encoding": {
+            f.name: "DELTA_BINARY_PACKED" for f in schema if pa.types.is_integer(f.type)
+        },
+    }
+
+
+def write_table(table: pa.Table, dst: Path | str) -> None:
+    pq.write_table(table, dst, row_group_size=ROW_GROUP, **write_options(table.schema))
 
 
 def output_table(claims: pa.Table, settled: pa.Table) -> pa.Table:
@@ -122,26 +154,29 @@ def run_local(
     closing: Path | None = None,
     progress: Progress = None,
     chunk_rows: int = 1 << 20,
-) -> int:
-    """Settle ``src`` into ``dst`` (one row per claim, input order). Returns the claim count."""
+) -> BatchRun:
+    """Settle ``src`` into ``dst`` (one row per claim, input order)."""
     policy = policy or default_policy()
     writer = cwriter = None
     rows, parts = [], []
     n = 0
+    caveats: tuple[str, ...] = ()
     try:
         for t, where in person_chunks(src, chunk_rows):
             res = settle_table(t, policy)
+            caveats = merge_caveats((caveats, res.caveats))
             out = output_table(t, res.claims)
             if where is not None:  # unsorted input: put back in input order at the end
                 parts.append(out)
                 rows.append(where)
             else:
                 if writer is None:
-                    writer = pq.ParquetWriter(dst, out.schema, compression="zstd")
+                    writer = pq.ParquetWriter(dst, out.schema, **write_options(out.schema))
                 writer.write_table(out)
             if closing is not None:
                 if cwriter is None:
-                    cwriter = pq.ParquetWriter(closing, res.closing.schema, compression="zstd")
+                    schema = res.closing.schema
+                    cwriter = pq.ParquetWriter(closing, schema, **write_options(schema))
                 cwriter.write_table(res.closing)
             n += t.num_rows
             if progress:
@@ -151,7 +186,7 @@ def run_local(
             where = pa.chunked_array(rows).to_numpy()
             inv = np.empty(len(where), dtype=np.int64)
             inv[where] = np.arange(len(where))
-            pq.write_table(out.take(pa.array(inv)), dst, compression="zstd")
+            write_table(out.take(pa.array(inv)), dst)
         elif writer is None:
             raise BatchError("输入文件没有理赔记录")
     finally:
@@ -159,47 +194,63 @@ def run_local(
             writer.close()
         if cwriter is not None:
             cwriter.close()
-    return n
+    return BatchRun(n, caveats)
 
 
 # --- partitioned datasets (no shuffle) ----------------------------------------------------------
 
 
-def settle_part(part: str, dst: str, policy: Policy | None = None) -> int:
-    """Settle one part file (every claim of its persons) into ``dst/part-NNNNN.parquet`` and
-    its closing accumulators into ``dst/_closing/``. Returns the claim count."""
+def settle_part(
+    part: str, dst: str, policy: Policy | None = None, closing: str | None = None
+) -> BatchRun:
+    """Settle one part file (every claim of its persons) into ``dst/part-NNNNN.parquet`` and,
+    when ``closing`` is given, its persons' closing accumulators into
+    ``closing/part-NNNNN.parquet``."""
     src = Path(part)
     t = open_parquet(src).read()
     if t.num_rows == 0:
-        return 0
+        return BatchRun(0)
     res = settle_table(t, policy or default_policy())
     out = output_table(t, res.claims)
     if "claim_row" in t.column_names:
         out = out.append_column("claim_row", t.column("claim_row"))
-    pq.write_table(out, Path(dst) / src.name, compression="zstd")
-    pq.write_table(res.closing, Path(dst) / "_closing" / src.name, compression="zstd")
-    return t.num_rows
+    write_table(out, Path(dst) / src.name)
+    if closing is not None:
+        write_table(res.closing, Path(closing) / src.name)
+    return BatchRun(t.num_rows, res.caveats)
 
 
-def _prepare(dst: Path) -> None:
-    if dst.exists():
-        shutil.rmtree(dst) if dst.is_dir() else dst.unlink()
-    (dst / "_closing").mkdir(parents=True)
+def _prepare(*dirs: Path | None) -> None:
+    for d in dirs:
+        if d is None:
+            continue
+        if d.exists():
+            shutil.rmtree(d) if d.is_dir() else d.unlink()
+        d.mkdir(parents=True)
 
 
 def run_parts_local(
-    src: Path, dst: Path, policy: Policy | None = None, *, progress: Progress = None
-) -> int:
+    src: Path,
+    dst: Path,
+    policy: Policy | None = None,
+    *,
+    closing: Path | None = None,
+    progress: Progress = None,
+) -> BatchRun:
     """Settle a partitioned dataset part by part in this process (the local baseline)."""
     policy = policy or default_policy()
-    _prepare(dst)
-    n = 0
+    _prepare(dst, closing)
+    runs = []
     for part in parts_of(src):
-        k = settle_part(str(part), str(dst), policy)
-        n += k
+        r = settle_part(str(part), str(dst), policy, None if closing is None else str(closing))
+        runs.append(r)
         if progress:
-            progress(k)
-    return n
+            progress(r.claims)
+    return _total(runs)
+
+
+def _total(runs: list[BatchRun]) -> BatchRun:
+    return BatchRun(sum(r.claims for r in runs), merge_caveats(r.caveats for r in runs))
 
 
 # --- dask.distributed ---------------------------------------------------------------------------
@@ -212,14 +263,19 @@ def run_cluster(
     policy: Policy | None = None,
     *,
     nparts: int | None = None,
+    closing: Path | None = None,
     progress: Progress = None,
-) -> int:
+) -> BatchRun:
     """Settle ``src`` on a dask.distributed ``client`` into the dataset directory ``dst``.
 
     ``src`` partitioned by person (``synth --parts``, ``yibao partition``): one task per part,
     reading its file and writing its result — claims never move between workers. A single
-    file is first partitioned here, in one streaming pass, into ``dst/_input``."""
+    file is first partitioned here, in one streaming pass, into ``dst._input``. The workers are
+    first set up for settling (``cluster.SettlementWorker``: Arrow's thread pools sized to the
+    worker's threads)."""
     from distributed import as_completed
+
+    from yibao.settlement.cluster import setup_workers
 
     parts = parts_of(src)
     if not parts:
@@ -228,19 +284,28 @@ def run_cluster(
         staged = dst.parent / (dst.name + "._input")
         partition_file(src, staged, nparts or max(2 * nworkers, default_parts(rows)))
         try:
-            return run_cluster(staged, dst, client, policy, progress=progress)
+            return run_cluster(staged, dst, client, policy, closing=closing, progress=progress)
         finally:
             shutil.rmtree(staged, ignore_errors=True)
-    _prepare(dst)
+    setup_workers(client)
+    _prepare(dst, closing)
     pol = client.scatter(policy, broadcast=True) if policy is not None else None
-    futs = [client.submit(settle_part, str(p), str(dst), pol, pure=False) for p in parts]
-    n = 0
+    cdir = None if closing is None else str(closing)
+    futs = [client.submit(settle_part, str(p), str(dst), pol, cdir, pure=False) for p in parts]
+    done = {}
     for f in as_completed(futs):
-        k = f.result()
-        n += k
+        done[f.key] = r = f.result()
         if progress:
-            progress(k)
-    return n
+            progress(r.claims)
+    return _total([done[f.key] for f in futs])  # caveats in part order, whatever finished first
 
 
-__all__ = ["output_table", "run_cluster", "run_local", "run_parts_local", "settle_part"]
+__all__ = [
+    "BatchRun",
+    "output_table",
+    "run_cluster",
+    "run_local",
+    "run_parts_local",
+    "settle_part",
+    "write_options",
+]
