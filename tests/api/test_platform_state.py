@@ -126,12 +126,18 @@ def test_a_stay_survives_a_restart_and_a_second_worker(world):
     one = world.platform(world.server())
     sign_in(one)
     mdtrt_id = admit(one)
-    one.call("2301", {"feedetail": [
+    up = one.call("2301", {"feedetail": [
         line(mdtrt_id, "F1", "01", "12000.00"),
         line(mdtrt_id, "F2", "02", "3000.00", selfpay_prop="0.10"),
         line(mdtrt_id, "F3", "03", "800.00"),
         line(mdtrt_id, "F4", "01", "500.00"),
     ]}, "540100")  # fmt: skip
+    # per line (2301 result), as the settlement splits them: 甲类 all in scope; 乙类 3000 ×
+    # 10% = 300 先行自付, 2700 in scope; 丙类 800 全自费
+    split = {r["feedetl_sn"]: (r["fulamt_ownpay_amt"], r["overlmt_amt"], r["preselfpay_amt"],
+                               r["inscp_scp_amt"]) for r in up["result"]}  # fmt: skip
+    assert split == {"F1": (0, 0, 0, 12000), "F2": (0, 0, 300, 2700), "F3": (800, 0, 0, 0),
+                     "F4": (0, 0, 0, 500)}  # fmt: skip
     world.services.pop().engine.dispose()  # server 1 stops
 
     two = world.platform(world.server(), seq=one.seq)
@@ -159,6 +165,35 @@ def test_a_stay_survives_a_restart_and_a_second_worker(world):
                                  "psn_no": "T001"}})  # fmt: skip
     got = two.call("5203", {"data": {"psn_no": "T001", "setl_id": done["setl_id"]}})
     assert got["setlinfo"]["refd_setl_flag"] == "1"  # the reversal on 3 is seen by 2
+
+
+def test_uploaded_lines_are_split_as_the_settlement_splits_them(world):
+    """2301/2204 answer each line's 全自费 / 超限价 / 先行自付 / 政策范围内, the figures the
+    settlement sums. L1 乙类 (自付比例 10% on the line), 2 × 限价 100 = 200 allowed of 250:
+    超限价 50; 先行自付 (250 − 50) × 10% = 20; in scope 180. L2 丙类 30: 全自费 30.
+    Settlement (中途结算): 全自费 30, 超限价 50, 先行自付 20, in scope 180. A 乙类 line without
+    a ratio, where the packs have none (拉萨), is stored with those amounts empty and a warning."""
+    p = world.platform(world.server())
+    sign_in(p)
+    m = admit(p)
+    up = p.call("2301", {"feedetail": [
+        line(m, "L1", "02", "250.00", cnt="2", pric="125", pric_uplmt_amt="100",
+             selfpay_prop="0.10"),
+        line(m, "L2", "03", "30.00"),
+    ]})  # fmt: skip
+    split = [(r["fulamt_ownpay_amt"], r["overlmt_amt"], r["preselfpay_amt"], r["inscp_scp_amt"])
+             for r in up["result"]]  # fmt: skip
+    assert split == [(0, 50, 20, 180), (30, 0, 0, 0)]
+    data = {"data": {**settle_data(m, "280.00")["data"], "mid_setl_flag": "1"}}
+    s = p.call("2303", data)["setlinfo"]
+    assert (s["fulamt_ownpay_amt"], s["overlmt_selfpay"], s["preselfpay_amt"]) == (30, 50, 20)
+    assert s["inscp_scp_amt"] == 180
+
+    reg = p.call("2201", {"data": {"psn_no": "T001", "insutype": "310", "begntime": ADM,
+                                   "ipt_otp_no": "MZ2", "exp_content": {"hosp_lv": "3"}}})  # fmt: skip
+    body = post(p, "2204", {"feedetail": [line(reg["data"]["mdtrt_id"], "L3", "02", "9.00")]})
+    assert body["infcode"] == 0 and "先行自付" in body["warn_msg"]
+    assert body["output"]["result"][0]["preselfpay_amt"] is None
 
 
 def test_fee_withdrawal_persists_and_follows_the_settlement(world):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from yibao.money import ZERO, round_fen
-from yibao.policy.resolve import Policy, PolicyView, default_policy
+from yibao.policy.resolve import Policy, PolicyView, Resolved, default_policy
 from yibao.settlement.bands import banded_pay, first_rate
 from yibao.settlement.codes import EMPLOYEE, FUND_PAY_TYPE, MED_TYPE, OFFSITE_FILING
 from yibao.settlement.model import (
@@ -43,6 +43,7 @@ from yibao.settlement.plan import (
     SettlementError,
     build,
     effective_filing,
+    fee_params,
 )
 
 RATIO_4 = Decimal("0.0001")
@@ -90,38 +91,67 @@ def plan_for(claim: Claim, view: PolicyView) -> Plan:
 # --- step 1: fee lines --------------------------------------------------------------------------
 
 
-def _fees(ctx: _Ctx) -> dict[str, Decimal]:
-    claim, plan = ctx.claim, ctx.plan
-    total = fulamt = overlmt = preself = inscp = ZERO
-    excluded: list[str] = []
+@dataclass(frozen=True)
+class LineSplit:
+    """One fee line split as step 1 splits it (the per-line amounts of 2204/2301)."""
+
+    fulamt_ownpay_amt: Decimal  # 全自费
+    overlmt_amt: Decimal  # 超限价自费
+    preselfpay_amt: Decimal  # 乙类先行自付
+    inscp_scp_amt: Decimal  # 符合政策范围
+    excluded: str | None = None  # why the item is 不予支付, if it is
+
+
+def _split(claim: Claim, pre_rate: Decimal | None, excl_r: Resolved | None) -> list[LineSplit]:
     designated = claim.encounter.designated
-    excl_r = plan.excluded_r
     excl = {i.code: i for i in excl_r.value} if excl_r else {}
     excl_names = {i.name: i for i in excl_r.value} if excl_r else {}
+    out = []
     for line in claim.fees:
         amount = line.amount
-        total += amount
         item = excl.get(line.code) or (excl_names.get(line.name) if line.name else None)
         if not designated or line.chrgitm_lv == "03" or item is not None:
-            fulamt += amount
-            if item is not None:
-                excluded.append(f"{line.name or line.code}（{item.reason}）")
+            why = f"{line.name or line.code}（{item.reason}）" if item is not None else None
+            out.append(LineSplit(amount, ZERO, ZERO, ZERO, why))
             continue
+        over = ZERO
         if line.price_limit is not None:
             over = max(ZERO, amount - round_fen(line.price_limit * line.quantity))
-            overlmt += over
             amount -= over
+        pre = ZERO
         if line.chrgitm_lv == "02":
             if line.selfpay_prop is not None:
                 rate = line.selfpay_prop
-            elif plan.pre_rate is not None:
-                rate = plan.pre_rate
+            elif pre_rate is not None:
+                rate = pre_rate
             else:
                 raise SettlementError(f"{MISSING_PRE_RATE}（费用明细 {line.code}）")
             pre = round_fen(amount * rate)
-            preself += pre
             amount -= pre
-        inscp += amount
+        out.append(LineSplit(ZERO, over, pre, amount))
+    return out
+
+
+def fee_lines(claim: Claim, policy: Policy | None = None) -> list[LineSplit]:
+    """Each fee line of ``claim`` split into 全自费, 超限价, 先行自付 and 政策范围内 on the
+    insured region's packs (what the platform answers per line at 2204/2301); ``settle``'s
+    first step is their sum."""
+    policy = policy or default_policy()
+    pre_r, excl_r = fee_params(policy.view(claim.person.insuplc_admdvs, claim.encounter.enddate))
+    return _split(claim, None if pre_r is None else pre_r.value, excl_r)
+
+
+def _fees(ctx: _Ctx) -> dict[str, Decimal]:
+    claim, plan = ctx.claim, ctx.plan
+    designated = claim.encounter.designated
+    excl_r = plan.excluded_r
+    lines = _split(claim, plan.pre_rate, excl_r)
+    total = sum((line.amount for line in claim.fees), ZERO)
+    fulamt = sum((x.fulamt_ownpay_amt for x in lines), ZERO)
+    overlmt = sum((x.overlmt_amt for x in lines), ZERO)
+    preself = sum((x.preselfpay_amt for x in lines), ZERO)
+    inscp = sum((x.inscp_scp_amt for x in lines), ZERO)
+    excluded = [x.excluded for x in lines if x.excluded]
     if ctx.trace_on:
         why = "非定点医疗机构，费用全部自费；" if not designated else ""
         if excluded:

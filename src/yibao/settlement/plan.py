@@ -128,6 +128,15 @@ def _pick(table: dict[str, Any], keys: tuple[str, ...], what: str) -> Any:
     raise SettlementError(f"政策包未收录{what}（{'/'.join(keys)}）")
 
 
+def fee_params(view: PolicyView) -> tuple[Resolved | None, Resolved | None]:
+    """What splitting fee lines needs (step 1): the 乙类先行自付比例 and the 不予支付项目, each
+    None when the packs lack it."""
+    return (
+        view.optional("common.items.class_b_preselfpay_rate"),
+        view.optional("common.coverage.excluded_items"),
+    )
+
+
 def build(
     view: PolicyView,
     *,
@@ -153,7 +162,7 @@ def build(
             raise SettlementError(str(exc)) from None
 
     opt = view.optional
-    pre_r = opt("common.items.class_b_preselfpay_rate")
+    pre_r, excl_r = fee_params(view)
 
     # 起付线
     annual_r: Resolved | None = None
@@ -244,7 +253,7 @@ def build(
         filing=filing,
         pre_rate=None if pre_r is None else pre_r.value,
         pre_rate_r=pre_r,
-        excluded_r=opt("common.coverage.excluded_items"),
+        excluded_r=excl_r,
         dedc=dedc,
         dedc_annual=annual,
         dedc_r=dedc_r,

@@ -30,6 +30,7 @@ from yibao.accounts.visits import Fee, NewFee, Visit, Visits
 from yibao.money import ZERO, money
 from yibao.present import mask_id
 from yibao.settlement.codes import MED_TYPE, PSN_TYPE_OLD, RESIDENT_DEFAULT_PSN_TYPE
+from yibao.settlement.engine import LineSplit, fee_lines
 from yibao.settlement.model import Claim, FeeLine
 from yibao.settlement.plan import SettlementError
 
@@ -337,9 +338,10 @@ def _upload(ctx: Ctx, category: str) -> dict[str, Any]:
         )
     # all checked, then stored in one transaction: nothing half-stored; an outpatient visit
     # takes no fee details once settled (an inpatient stay may, after a 中途结算)
+    splits = _splits(ctx, staged)
     ctx.visits.add_fees(staged, after_settlement=category == "inpatient")
     result = []
-    for fee, raw in zip(staged, lines, strict=True):
+    for fee, raw, part in zip(staged, lines, splits, strict=True):
         line = fee.line
         result.append(
             {
@@ -349,10 +351,16 @@ def _upload(ctx: Ctx, category: str) -> dict[str, Any]:
                 "pric": raw.get("pric"),
                 "pric_uplmt_amt": money(line["price_limit"]) if "price_limit" in line else None,
                 "selfpay_prop": Decimal(line["selfpay_prop"]) if "selfpay_prop" in line else None,
+                **_split_fields(part),
                 "chrgitm_lv": line["chrgitm_lv"],
             }
         )
     return {"result": result}
+
+
+def _split_fields(part: LineSplit | None) -> dict[str, Any]:
+    names = ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt")
+    return {k: None if part is None else getattr(part, k) for k in names}
 
 
 def t2204(ctx: Ctx) -> dict[str, Any]:
@@ -410,9 +418,16 @@ def _claim(ctx: Ctx, v: Visit, fees: list[Fee], d: dict[str, Any]) -> Claim:
             end = v.endtime
     else:
         end = v.begntime
+    return _claim_of(ctx, v, [f.line for f in fees], end, "input.data")
+
+
+def _claim_of(
+    ctx: Ctx, v: Visit, lines: list[dict[str, Any]], end: dt.datetime, where: str
+) -> Claim:
+    """The claim of visit ``v`` with these fee lines, ending at ``end``."""
     _, _, enr = _enrolment(ctx, v.psn_no, v.insutype)
     if enr is None:
-        raise Refused(f"人员 {v.psn_no} 没有有效的 {v.insutype} 参保记录", "input.data.psn_no")
+        raise Refused(f"人员 {v.psn_no} 没有有效的 {v.insutype} 参保记录", f"{where}.psn_no")
     try:
         return Claim.model_validate(
             {
@@ -429,11 +444,29 @@ def _claim(ctx: Ctx, v: Visit, fees: list[Fee], d: dict[str, Any]) -> Claim:
                     "begndate": v.begntime.date(),
                     "enddate": max(end.date(), v.begntime.date()),
                 },
-                "fees": [f.line for f in fees],
+                "fees": lines,
             }
         )
     except ValidationError as exc:
-        raise Refused(str(exc.errors()[0]["msg"]), "input.data") from None
+        raise Refused(str(exc.errors()[0]["msg"]), where) from None
+
+
+def _splits(ctx: Ctx, staged: list[NewFee]) -> list[LineSplit | None]:
+    """Each uploaded line split as the settlement will split it (全自费, 超限价, 先行自付, 政策
+    范围内), on the insured region's packs; None (with a warning) where the packs cannot."""
+    out: dict[int, LineSplit | None] = {}
+    for vid in dict.fromkeys(f.visit.id for f in staged):
+        mine = [i for i, f in enumerate(staged) if f.visit.id == vid]
+        v = staged[mine[0]].visit
+        end = v.endtime or (dt.datetime.now() if v.category == "inpatient" else v.begntime)
+        try:
+            claim = _claim_of(ctx, v, [staged[i].line for i in mine], end, "input.feedetail")
+            parts: list[LineSplit | None] = list(fee_lines(claim, ctx.accounts.policy))
+        except (Refused, SettlementError) as exc:
+            ctx.warnings.append(f"沙箱未能按参保地政策拆分费用明细：{exc}")
+            parts = [None] * len(mine)
+        out.update(zip(mine, parts, strict=True))
+    return [out[i] for i in range(len(staged))]
 
 
 def _setl_output(v: Visit, s: Any, setl_id: int | None = None) -> dict[str, Any]:
