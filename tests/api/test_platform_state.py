@@ -377,3 +377,40 @@ def test_a_settlement_on_changed_fee_details_is_not_committed(world):
     assert exc.value.field == "input.data.mdtrt_id"
     assert world.count("settlements") == 0 and world.count("ledger_entries") == 0
     assert sum((Decimal(f.line["amount"]) for f in visits.fees(v)), Decimal(0)) == 150
+
+
+def test_two_workers_settling_one_visit_at_once_settle_it_once(world):
+    """Two server objects (two workers) post 2304 for the same stay at the same moment, each
+    under its own msgid: one settlement is committed and linked, the other is refused."""
+    import threading
+
+    a = world.platform(world.server())
+    sign_in(a)
+    mdtrt_id = admit(a)
+    a.call("2301", {"feedetail": [line(mdtrt_id, "F1", "01", "100.00")]})
+    data = {"data": {**settle_data(mdtrt_id, "100.00")["data"], "mid_setl_flag": "1"}}
+    workers = [world.platform(world.server(), seq=a.seq) for _ in range(2)]
+    envs = []
+    for w in workers:
+        w.sign_no = a.sign_no
+        envs.append(w.envelope("2304", data, "540100"))
+    assert envs[0]["msgid"] != envs[1]["msgid"]
+    start = threading.Barrier(2)
+    answers: list[dict] = []
+
+    def settle(w, env):
+        start.wait()
+        r = w.client.post("/platform/2304", json=env, headers={"X-API-Key": w.key})
+        answers.append(r.json())
+
+    threads = [
+        threading.Thread(target=settle, args=pair) for pair in zip(workers, envs, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(x["infcode"] for x in answers) == [-1, 0], answers
+    refused = next(x for x in answers if x["infcode"] == -1)
+    assert "input.data.mdtrt_id" in refused["err_msg"]
+    assert world.count("settlements") == 1 and world.count("visit_settlements") == 1
