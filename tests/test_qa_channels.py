@@ -48,6 +48,7 @@ TOPICS = [
     ("南京医保报销需要什么手续", NANJING, "common.claim.manual_channels", "claim"),
     ("南京生育津贴怎么领", NANJING, "employee.maternity.allowance_channels", "maternity"),
     ("广州居民医保怎么交", GUANGZHOU, "resident.contribution.channels", "payment"),
+    ("南京居民医保怎么交", NANJING, "resident.contribution.channels", "payment"),
     ("广州职工医保怎么交", NATIONAL, "employee.contribution.channels", "payment"),
     ("退休了还有医疗保险吗", NATIONAL, "common.service.query_channels", "retiree"),
 ]

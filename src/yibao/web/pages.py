@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from yibao.policy import regions
 from yibao.policy.display import yuan
+from yibao.present import hotline
 from yibao.rules.family_aid import RELATIONS
 
 templates = Jinja2Templates(directory=str(resources.files("yibao.web") / "templates"))
@@ -39,7 +40,9 @@ def region_name(admdvs: str) -> str:
         return admdvs
 
 
-templates.env.globals.update(cite=cite, yuan=yuan, region_name=region_name, relation_zh=RELATIONS)
+templates.env.globals.update(
+    cite=cite, yuan=yuan, region_name=region_name, relation_zh=RELATIONS, hotline=hotline
+)
 
 
 def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
