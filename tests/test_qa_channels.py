@@ -28,10 +28,13 @@ def _pack(name: str) -> dict:
 
 
 def _entry(pack: str, param: str) -> tuple[list[str], str]:
-    """The latest version's channel list and its source's title, from the pack file."""
+    """The latest version's channels (every key's, for a table by person) and its source's
+    title, from the pack file."""
     data = _pack(pack)
     version = data["parameters"][param][-1]
-    return [str(x) for x in version["value"]], data["sources"][version["source"]]["title"]
+    value = version["value"]
+    channels = [x for v in value.values() for x in v] if isinstance(value, dict) else value
+    return [str(x) for x in channels], data["sources"][version["source"]]["title"]
 
 
 def _sources(answer: str) -> str:
@@ -51,6 +54,7 @@ TOPICS = [
     ("南京居民医保怎么交", NANJING, "resident.contribution.channels", "payment"),
     ("广州职工医保怎么交", NATIONAL, "employee.contribution.channels", "payment"),
     ("退休了还有医疗保险吗", NATIONAL, "common.service.query_channels", "retiree"),
+    ("没有工作怎么参加职工医保", NATIONAL, "employee.enrollment.flexible_channels", "enrollment"),
 ]
 
 

@@ -21,6 +21,7 @@ KEY_NAMES = {
         vocab.RETIRE_COHORT,
         vocab.TRANSFER_BALANCE_CASE,
         vocab.WITHDRAWAL_ALLOWED,
+        vocab.CONTRIBUTOR,
     )
     for k, z in v.labels.items()
 }

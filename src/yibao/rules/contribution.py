@@ -17,6 +17,7 @@ from yibao.rules.common import (
     required,
     service_steps,
     source_note,
+    texts_for,
 )
 from yibao.rules.decision import Cited, Decision
 from yibao.rules.inputs import MAX_MONTHLY_BASE, RuleInput, title
@@ -163,9 +164,9 @@ def check_contribution(
             notes.append(
                 f"缴费基数{which}为上年度社会平均工资的{(share * 100).normalize():f}%（社平工资未收录，未核对该基数）。"
             )
-    how = cited.optional("employee.contribution.channels")
+    how = texts_for(cited, "employee.contribution.channels", psn_type)
     if how:
-        steps.extend(how)  # each line says whom it is for (employees, the self-employed)
+        steps.extend(how)
     else:
         notes.append(missing_note(cited, "employee.contribution.channels"))
     steps.extend(service_steps(cited))

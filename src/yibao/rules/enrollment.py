@@ -14,8 +14,10 @@ from yibao.rules.common import (
     as_cited,
     first_of_next_month,
     missing_note,
+    reach,
     service_steps,
     source_note,
+    texts_for,
 )
 from yibao.rules.decision import Cited, Decision
 from yibao.rules.inputs import Day, RuleInput, title
@@ -74,14 +76,14 @@ def _flexible(cited: Cited) -> Decision:
     rate = cited.optional("employee.contribution.flexible_rate")
     if rate is not None:
         reasons.append(
-            f"缴费费率：缴费基数的{(rate * 100).normalize():f}%，全部由个人缴纳（见“缴费与个人账户划入”）。"
+            f"缴费费率：缴费基数的{(rate * 100).normalize():f}%"
+            f"{reach(cited, 'employee.contribution.flexible_rate')}，全部由个人缴纳（见“缴费与个人账户划入”）。"
         )
-    steps = [
-        "本人持身份证（外地户籍按当地规定另需居住证等）到参保地医保经办机构办理灵活就业参保登记，再按当地规定的方式缴费。"
-    ]
-    how = cited.optional("employee.contribution.channels")
-    if how:
-        steps.extend(how)
+    steps = list(
+        cited.optional("employee.enrollment.flexible_channels")
+        or ["到参保地医保经办机构办理灵活就业参保登记（所需材料以当地规定为准）。"]
+    )
+    steps.extend(texts_for(cited, "employee.contribution.channels", "flexible") or [])
     steps.extend(service_steps(cited))
     return cited.decision(
         RULE,

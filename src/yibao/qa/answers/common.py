@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from yibao.policy.display import KEY_NAMES
 from yibao.policy.resolve import PolicyView
 from yibao.policy.schema import PolicyError
 from yibao.qa.render import Ask, Reply
@@ -129,7 +130,10 @@ def channel_lines(
         return [prefix + unknown, LOCAL_VARIES]
     cite = r.cite()
     reply.cite([cite])
-    values = [str(x) for x in r.value]
+    if isinstance(r.value, dict):  # by key (e.g. 在职职工 / 灵活就业人员): one line per key
+        values = [f"{KEY_NAMES.get(k, k)}：" + "；".join(v) for k, v in r.value.items()]
+    else:
+        values = [str(x) for x in r.value]
     lines = [prefix + "、".join(values)] if one_line else [prefix + x for x in values]
     if view.admdvs != "000000" and cite.get("pack") != view.admdvs:
         lines.append(f"以上是{cite.get('pack_name') or '上级'}的规定或说法，当地可能另有安排。")
