@@ -66,6 +66,12 @@ def test_features_fold_digits_and_punctuation():
     assert model.features_text("花了2万，报多少？") == model.features_text("花了30万报多少")
 
 
+def test_features_mask_places_and_fold_synonyms():
+    # 广州 (characters 0–2) is a place; 社保卡 and 医保卡 name the same card; 新农合 is 居民医保.
+    assert model.features_text("广州社保卡丢了怎么办？", [(0, 2)]) == "地医保卡丢了怎么办"
+    assert model.features_text("新农合住院报多少") == "居民医保住院报多少"
+
+
 # The review's real, in-scope questions that used to get 超出范围 (review-2026-12-ux.md, issue 12).
 REVIEW = {
     "职工医保要缴纳多久": "lifetime",

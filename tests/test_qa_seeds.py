@@ -48,7 +48,7 @@ SEED_TITLES: list[tuple[str, str, str | None]] = [
     ("新生婴儿医保卡多久生效", "newborn", None),
     ("新生儿的医保卡在哪里办", "newborn", None),
     ("2025浙江舟山近视手术能走医保报销吗", "excluded", "330900"),
-    ("特病异地就医怎么办理", "offsite", None),
+    ("特病异地就医怎么办理", "chronic", None),  # 门诊慢特病 before 异地就医 (LABELS.md)
     ("2025浙江舟山医保断缴影响报销吗", "lapse", "330900"),
     ("特殊病种异地就医怎么报销", "chronic", None),  # 门诊慢特病 before 异地就医 (LABELS.md)
     ("2025吉林四平种牙医保能报销吗", "excluded", "220300"),

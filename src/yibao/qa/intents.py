@@ -181,11 +181,16 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("contribution", r"基数|按什么(?:标准)?(?:交|缴)", 4),
     # --- lifetime years
     ("lifetime", r"终身", 8),
+    (
+        "lifetime",
+        r"(?:要|需要|得|应该|一共)(?:交|缴|缴纳|缴费)(?:多久|多长时间)(?!.{0,6}(?:报|用|生效))",
+        8,
+    ),
     ("lifetime", r"(?:交|缴|买|缴纳|缴费)(?:满|够)?(?:多少|几)年|(?:满|够)(?:多少|几)年", 8),
     ("lifetime", r"缴费年限|最低年限|年限|不用(?:再)?交|不用(?:再)?缴|不再缴", 6),
     ("lifetime", r"(?:交|缴)(?:满|够|了)\d+年|够不够|差几年|还差", 3),
     # --- enrolment
-    ("enrollment", r"封存|解封|冻结|激活|暂停参保|停保|恢复参保", 7),
+    ("enrollment", r"封存|解封|冻结|暂停参保|停保|恢复参保", 7),
     (
         "enrollment",
         r"怎么买医保|买医保|只买医保|怎么参加|参加(?:职工)?医保|怎么参保|如何参保|参保条件|能参保|上医保|办医保|办理医保",
@@ -225,6 +230,7 @@ RULES: tuple[tuple[str, str, float], ...] = (
         r"第[二三]代社保卡",
         8,
     ),
+    ("card", r"激活", 6),  # LABELS.md: activating the card or the e-certificate
     # --- where, how and when to pay
     (
         "payment",

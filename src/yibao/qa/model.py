@@ -5,14 +5,17 @@ regression, trained offline on the labelled corpus of real question phrasings
 index rows of the coefficient matrix, so loading takes milliseconds and a prediction well under
 one.
 
-The same ``features_text`` is used for training and prediction: the normalized question with
-digits folded to 0 and punctuation dropped (amounts and dates say nothing about the topic).
+The same ``features_text`` is used for training and prediction: the normalized question with the
+place names it mentions replaced by one placeholder, the many names of one thing folded to one
+(社保卡/医疗卡 → 医保卡, 新农合/城乡医保 → 居民医保, …), digits folded to 0 and punctuation dropped
+(places, amounts, dates and the scheme's local name say nothing about the topic).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,9 +27,32 @@ _PUNCT = re.compile(r"[\s,.!?;:，。！？；：、“”‘’\"'()（）《�
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
-def features_text(normalized: str) -> str:
-    """What the model reads of a normalized question."""
-    return _DIGITS.sub("0", _PUNCT.sub("", normalized.lower()))
+PLACE = "地"
+"""What a place name becomes in the features."""
+
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    (r"社会保障卡|社保卡|医疗卡|医保卡|保障卡", "医保卡"),
+    (r"医疗保险|医疗险", "医保"),
+    (
+        r"新型农村合作医疗|新农村合作医疗|农村合作医疗|合作医疗|新农合|农保|农村医保|"
+        r"城镇居民医保|城乡居民医保|城乡医保|居民医保",
+        "居民医保",
+    ),
+    (r"城镇职工医保|职工医保|城职", "职工医保"),
+)
+"""Names of one thing folded to one in the features (pattern matching sees the text as written)."""
+_SYNONYMS = tuple((re.compile(p), s) for p, s in SYNONYMS)
+
+
+def features_text(normalized: str, places: Sequence[tuple[int, int]] = ()) -> str:
+    """What the model reads of a normalized question; ``places`` are the (start, end) spans of
+    the place names found in it (``yibao.qa.place.mentions``)."""
+    t = normalized
+    for start, end in sorted(places, reverse=True):
+        t = t[:start] + PLACE + t[end:]
+    for rx, name in _SYNONYMS:
+        t = rx.sub(name, t)
+    return _DIGITS.sub("0", _PUNCT.sub("", t.lower()))
 
 
 def ngrams(text: str, lo: int, hi: int) -> list[str]:
@@ -47,10 +73,11 @@ class IntentModel:
     ngram: tuple[int, int]
     weights: tuple[float, float, float]  # combination with the patterns (intents.decide)
 
-    def proba(self, normalized: str) -> np.ndarray:
-        """P(label | question) for every label, in ``labels`` order."""
+    def proba(self, normalized: str, places: Sequence[tuple[int, int]] = ()) -> np.ndarray:
+        """P(label | question) for every label, in ``labels`` order (``places`` as in
+        ``features_text``)."""
         counts: dict[int, int] = {}
-        for g in ngrams(features_text(normalized), *self.ngram):
+        for g in ngrams(features_text(normalized, places), *self.ngram):
             j = self.vocab.get(g)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
@@ -65,8 +92,8 @@ class IntentModel:
         e = np.exp(z)
         return e / e.sum()
 
-    def predict(self, normalized: str) -> tuple[str, float]:
-        p = self.proba(normalized)
+    def predict(self, normalized: str, places: Sequence[tuple[int, int]] = ()) -> tuple[str, float]:
+        p = self.proba(normalized, places)
         i = int(p.argmax())
         return self.labels[i], float(p[i])
 

@@ -35,8 +35,9 @@ def understand(question: str, region: str | None = None) -> Understanding:
     scored = intents.classify(text, {**found_slots, "regions_named": len(found)})
     intent = scored.intent
     m = model.load()
+    spans = [(x.start, x.end) for x in found]
     if m is not None:
-        intent = intents.decide(scored.scores, text, m.labels, m.proba(text), m.weights)
+        intent = intents.decide(scored.scores, text, m.labels, m.proba(text, spans), m.weights)
     home, dest = place.pick(found, moving=intent in ("transfer", "offsite"))
     if dest is not None:
         found_slots["destination"] = {"name": dest.name, "admdvs": dest.admdvs}
