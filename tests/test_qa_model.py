@@ -44,7 +44,7 @@ def test_numpy_prediction_equals_scikit_learn(tmp_path):
         coef=clf.coef_.T,
         intercept=clf.intercept_,
         ngram=(1, 3),
-        weights=(0.5, 1.0, 2.0),
+        weights=(0.5, 1.0, 2.0, 3.0),
     )
     model.save(tmp_path / "m.npz", m)
     back = model.read(tmp_path / "m.npz")
@@ -52,7 +52,7 @@ def test_numpy_prediction_equals_scikit_learn(tmp_path):
         f = model.features_text(normalize(q))
         want = clf.predict_proba(vec.transform([f]))[0]
         assert np.allclose(back.proba(normalize(q)), want, atol=1e-5)
-    assert back.weights == (0.5, 1.0, 2.0)
+    assert back.weights == (0.5, 1.0, 2.0, 3.0)
 
 
 def test_shipped_model_covers_every_intent():

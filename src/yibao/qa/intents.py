@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 
 INTENTS: dict[str, str] = {
     "withdrawal": "个人账户余额提取",
@@ -226,7 +227,7 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         "card",
-        r"(?:补办|挂失|激活|申领|领取|办理?|换).{0,6}(?:医保卡|社保卡|电子凭证|医疗卡)|医保电子凭证|电子医保卡|"
+        r"(?:补办|挂失|激活|申领|领取|怎么办理|(?<!怎么)(?<!咋)办理?|换).{0,6}(?:医保卡|社保卡|电子凭证|医疗卡)|医保电子凭证|电子医保卡|"
         r"第[二三]代社保卡",
         8,
     ),
@@ -299,14 +300,36 @@ DOMAIN = re.compile(
 class IntentScore:
     intent: str
     scores: dict[str, float]
+    hits: tuple[int, ...] = ()  # indices into RULES of the patterns that matched
+
+
+def rule_key(k: int) -> str:
+    """A stable name of RULES[k] (its intent and pattern), as the model file stores it."""
+    intent, pattern, _ = RULES[k]
+    return f"{intent}\t{pattern}"
+
+
+@cache
+def _rule_index() -> dict[str, int]:
+    return {rule_key(k): k for k in range(len(RULES))}
+
+
+def precise_intents(hits: tuple[int, ...], precise: frozenset[str]) -> frozenset[str]:
+    """The intents of the matched rules named in ``precise`` (the rules that were precise on the
+    training rows; a rule changed since training is no longer named)."""
+    index = _rule_index()
+    keep = {index[k] for k in precise if k in index}
+    return frozenset(RULES[k][0] for k in hits if k in keep)
 
 
 def classify(text: str, slots: dict | None = None) -> IntentScore:
     """The intent of a normalized question (see module doc)."""
     scores: dict[str, float] = {}
-    for intent, rx, weight in _COMPILED:
+    hits: list[int] = []
+    for k, (intent, rx, weight) in enumerate(_COMPILED):
         if rx.search(text):
             scores[intent] = scores.get(intent, 0.0) + weight
+            hits.append(k)
     slots = slots or {}
     if "amount" in slots and re.search(r"住院|门诊|花了|花|费用|医药费|看病", text):
         scores["reimbursement"] = scores.get("reimbursement", 0.0) + 4
@@ -316,9 +339,9 @@ def classify(text: str, slots: dict | None = None) -> IntentScore:
         key = "reimbursement" if "amount" in slots else "compare"
         scores[key] = scores.get(key, 0.0) + 6
     if not scores or (not DOMAIN.search(text) and "out_of_scope" not in scores):
-        return IntentScore("out_of_scope", scores)
+        return IntentScore("out_of_scope", scores, tuple(hits))
     best = max(scores, key=lambda k: (scores[k], -_RANK[k]))
-    return IntentScore(best, scores)
+    return IntentScore(best, scores, tuple(hits))
 
 
 MEDICAL = re.compile(r"医保|医疗保险|新农合|合作医疗|医疗卡|报销|住院|门诊|生育保险|生育险")
@@ -330,20 +353,25 @@ def decide(
     text: str,
     labels: tuple[str, ...],
     proba,
-    weights: tuple[float, float, float],
+    weights: tuple[float, float, float, float],
+    precise: frozenset[str] = frozenset(),
 ) -> str:
     """Combine the pattern scores with the model's probabilities: the intent maximising
-    ``log p + w × pattern score`` where ``weights = (w, domain bonus, medical penalty)``: the
-    bonus is added to out_of_scope when the question has no word of the insurance domain, the
-    penalty subtracted when it names medical insurance and no out-of-scope pattern matched. The weights are tuned on the training
-    split (out-of-fold), never on the frozen test split."""
-    w, bonus, penalty = weights
+    ``log p + w × pattern score (+ b if a precise pattern of that intent matched)`` where
+    ``weights = (w, domain bonus, medical penalty, b)`` and ``precise`` names the intents whose
+    matching patterns were precise on the training rows (``precise_intents``): the domain bonus
+    is added to out_of_scope when the question has no word of the insurance domain, the penalty
+    subtracted when it names medical insurance and no out-of-scope pattern matched. The weights
+    are tuned on the training split (out-of-fold), never on the frozen test split."""
+    w, bonus, penalty, precise_bonus = weights
     best, best_v = "out_of_scope", -math.inf
     oos_shift = 0.0 if DOMAIN.search(text) else bonus
     if "out_of_scope" not in scores and MEDICAL.search(text):
         oos_shift -= penalty  # about medical insurance, and no explicit out-of-scope signal
     for i, name in enumerate(labels):
         v = math.log(float(proba[i]) + 1e-9) + w * scores.get(name, 0.0)
+        if name in precise:
+            v += precise_bonus
         if name == "out_of_scope":
             v += oos_shift
         if v > best_v or (v == best_v and _RANK.get(name, 99) < _RANK.get(best, 99)):

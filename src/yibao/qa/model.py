@@ -71,7 +71,8 @@ class IntentModel:
     coef: np.ndarray  # (V, C): column c = weights of label c
     intercept: np.ndarray  # (C,)
     ngram: tuple[int, int]
-    weights: tuple[float, float, float]  # combination with the patterns (intents.decide)
+    weights: tuple[float, float, float, float]  # combination with the patterns (intents.decide)
+    precise: frozenset[str] = frozenset()  # patterns precise on the training rows (rule_key)
 
     def proba(self, normalized: str, places: Sequence[tuple[int, int]] = ()) -> np.ndarray:
         """P(label | question) for every label, in ``labels`` order (``places`` as in
@@ -108,6 +109,7 @@ def save(path, model: IntentModel) -> None:
         intercept=model.intercept.astype(np.float32),
         ngram=np.array(model.ngram, dtype=np.int64),
         combine=np.array(model.weights, dtype=np.float64),
+        precise=np.array("\n".join(sorted(model.precise))),
     )
 
 
@@ -122,7 +124,8 @@ def read(path) -> IntentModel:
             coef=z["coef"].astype(np.float64),
             intercept=z["intercept"].astype(np.float64),
             ngram=(int(z["ngram"][0]), int(z["ngram"][1])),
-            weights=(float(combine[0]), float(combine[1]), float(combine[2])),
+            weights=(float(combine[0]), float(combine[1]), float(combine[2]), float(combine[3])),
+            precise=frozenset(k for k in str(z["precise"]).split("\n") if k),
         )
 
 

@@ -8,9 +8,10 @@
 Each file is TSV with a header and the columns ``question`` and ``intent``; rows whose ``split``
 column starts with ``heldout`` are skipped (they belong to evaluations). Steps: TF-IDF over character
 1–2-grams of ``model.features_text`` (places masked, synonyms folded); multinomial logistic
-regression (C chosen by 5-fold cross-validation); then the weight of the pattern scores and the
-out-of-domain bonus in ``intents.decide``, chosen on the out-of-fold probabilities of the same
-folds. The figure to compare versions by is the out-of-fold accuracy on the rows of the FIRST file
+regression (C chosen by 5-fold cross-validation); the patterns that are precise on the training
+rows (``precise_rules``); then the weights in ``intents.decide`` (pattern scores, out-of-domain
+bonus, medical penalty, precise-pattern bonus), chosen on the out-of-fold predictions of the
+same folds. The figure to compare versions by is the out-of-fold accuracy on the rows of the FIRST file
 (the real phrasings); the others (phrasings written by the project) only add training rows. The
 frozen test split is read only to leave its questions out.
 """
@@ -97,15 +98,34 @@ def place_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start, m.end) for m in place.mentions(text)]
 
 
-def pattern_scores(text: str) -> dict[str, float]:
-    """The pattern scores ``understand`` computes for a normalized question."""
+def pattern_scores(text: str) -> intents.IntentScore:
+    """The pattern scores (and matched rules) ``understand`` computes for a normalized question."""
     found = slots.extract(text)
-    return intents.classify(text, {**found, "regions_named": len(place.mentions(text))}).scores
+    return intents.classify(text, {**found, "regions_named": len(place.mentions(text))})
+
+
+PRECISE_MIN_HITS = 3
+PRECISE_MIN_SHARE = 0.85
+"""A pattern is precise when it matched at least this many real training rows and at least
+this share of them carry its intent (chosen by cross-validation on the training rows)."""
+
+
+def precise_rules(hits: Sequence[tuple[int, ...]], y: Sequence[str]) -> frozenset[str]:
+    """``intents.rule_key`` of every precise pattern, measured on the given rows."""
+    fired: dict[int, list[bool]] = {}
+    for row_hits, gold in zip(hits, y, strict=True):
+        for k in row_hits:
+            fired.setdefault(k, []).append(gold == intents.RULES[k][0])
+    return frozenset(
+        intents.rule_key(k)
+        for k, ok in fired.items()
+        if len(ok) >= PRECISE_MIN_HITS and sum(ok) / len(ok) >= PRECISE_MIN_SHARE
+    )
 
 
 GRID = tuple(
     itertools.product(
-        (0.2, 0.3, 0.5, 0.8, 1.2, 2.0), (0.0, 1.0, 2.0, 3.0, 5.0), (0.0, 1.0, 2.0, 3.0, 5.0)
+        (0.1, 0.2, 0.3, 0.5, 0.8), (0.0, 1.0, 2.0, 3.0), (0.0, 1.0, 2.0), (0.0, 1.0, 2.0, 3.0, 5.0)
     )
 )
 OOS_COST = 3
@@ -113,18 +133,18 @@ OOS_COST = 3
 
 
 def tune_combination(
-    texts, y, labels, proba, scores, real
-) -> tuple[tuple[float, float, float], float]:
+    texts, y, labels, proba, scores, precise, real
+) -> tuple[tuple[float, float, float, float], float]:
     """(weights, out-of-fold accuracy on the ``real`` rows) with the lowest cost on those rows
     over ``GRID``."""
-    best: tuple[int, tuple[float, float, float], float] | None = None
+    best: tuple[int, tuple[float, float, float, float], float] | None = None
     n_real = int(sum(real))
     for weights in GRID:
         ok = cost = 0
-        for t, gold, p, sc, counts in zip(texts, y, proba, scores, real, strict=True):
+        for t, gold, p, sc, pr, counts in zip(texts, y, proba, scores, precise, real, strict=True):
             if not counts:
                 continue
-            got = intents.decide(sc, t, labels, p, weights)
+            got = intents.decide(sc.scores, t, labels, p, weights, pr)
             ok += got == gold
             if got != gold:
                 cost += OOS_COST if got == "out_of_scope" else 1
@@ -138,59 +158,76 @@ def train(
     rows: list[tuple[str, str, int]], folds: int = 5, seed: int = 0, errors: bool = False
 ) -> model.IntentModel:
     """Fit the model on ``rows`` (question, intent, file number); out-of-fold figures are
-    reported for the rows of file 0 (the real phrasings)."""
+    reported for the rows of file 0 (the real phrasings). Every fold fits the n-gram vocabulary,
+    the classifier and the precise-pattern list on its training part only."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline
 
     texts = [normalize(q) for q, _, _ in rows]
     y = np.array([i for _, i, _ in rows])
     real = np.array([n == 0 for _, _, n in rows])
     feats = [model.features_text(t, place_spans(t)) for t in texts]
+    scores = [pattern_scores(t) for t in texts]
     ngram = (1, 2)
-    vec = TfidfVectorizer(analyzer="char", ngram_range=ngram, sublinear_tf=True, min_df=2)
-    x = vec.fit_transform(feats)
+    labels = tuple(sorted(set(y)))
+
+    def fit(c: float, idx):
+        vec = TfidfVectorizer(analyzer="char", ngram_range=ngram, sublinear_tf=True, min_df=2)
+        clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+        pipe = make_pipeline(vec, clf).fit([feats[i] for i in idx], y[idx])
+        assert tuple(clf.classes_) == labels
+        return pipe, vec, clf
+
     counts = np.unique(y, return_counts=True)[1]
     k = max(2, min(folds, int(counts.min())))
-    cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    best_c, best_acc = 1.0, -1.0
+    split = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(feats, y))
+    best: tuple[float, float, np.ndarray, list[frozenset[str]]] | None = None
     for c in (10.0, 20.0, 30.0):
-        clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-        acc = float((cross_val_predict(clf, x, y, cv=cv) == y)[real].mean())
-        print(f"C={c}: out-of-fold accuracy {acc:.4f}", file=sys.stderr)
-        if acc > best_acc:
-            best_c, best_acc = c, acc
-    clf = LogisticRegression(C=best_c, max_iter=3000, class_weight="balanced")
-    proba = cross_val_predict(clf, x, y, cv=cv, method="predict_proba")
-    labels = tuple(sorted(set(y)))
-    scores = [pattern_scores(t) for t in texts]
-    weights, acc = tune_combination(texts, y, labels, proba, scores, real)
+        proba = np.zeros((len(rows), len(labels)))
+        precise: list[frozenset[str]] = [frozenset()] * len(rows)
+        for tr, te in split:
+            pipe, _, _ = fit(c, tr)
+            proba[te] = pipe.predict_proba([feats[i] for i in te])
+            tr_real = [i for i in tr if real[i]]
+            keys = precise_rules([scores[i].hits for i in tr_real], [y[i] for i in tr_real])
+            for i in te:
+                precise[i] = intents.precise_intents(scores[i].hits, keys)
+        acc = float((np.array(labels)[proba.argmax(1)] == y)[real].mean())
+        print(f"C={c}: model out-of-fold accuracy {acc:.4f}", file=sys.stderr)
+        if best is None or acc > best[1]:
+            best = (c, acc, proba, precise)
+    assert best is not None
+    best_c, _, proba, precise = best
+    weights, acc = tune_combination(texts, y, labels, proba, scores, precise, real)
     got_all = [
-        intents.decide(sc, t, labels, p, weights)
-        for t, p, sc in zip(texts, proba, scores, strict=True)
+        intents.decide(sc.scores, t, labels, p, weights, pr)
+        for t, p, sc, pr in zip(texts, proba, scores, precise, strict=True)
     ]
     in_scope = real & (y != "out_of_scope")
     oos = float(np.mean([got_all[i] == "out_of_scope" for i in np.flatnonzero(in_scope)]))
     print(
         f"combined out-of-fold accuracy {acc:.4f} on {int(real.sum())} real rows, in-scope → "
-        f"out_of_scope {oos:.4f} (weights {weights})",
+        f"out_of_scope {oos:.4f} (C {best_c}, weights {weights})",
         file=sys.stderr,
     )
     if errors:  # the real training rows the tuned combination gets wrong out of fold
-        for (q, gold, _), got, sc, counts in zip(rows, got_all, scores, real, strict=True):
-            if counts and got != gold:
-                print(f"  {gold:14s} -> {got:14s} {q}  {sc}", file=sys.stderr)
-    clf.fit(x, y)
-    assert tuple(clf.classes_) == labels
-    vocab = {g: int(j) for g, j in vec.vocabulary_.items()}
+        for (q, gold, _), got, sc, is_real in zip(rows, got_all, scores, real, strict=True):
+            if is_real and got != gold:
+                print(f"  {gold:14s} -> {got:14s} {q}  {sc.scores}", file=sys.stderr)
+    _, vec, clf = fit(best_c, np.arange(len(rows)))
+    keys = precise_rules([s.hits for s, r in zip(scores, real, strict=True) if r], list(y[real]))
+    print(f"{len(keys)} precise patterns", file=sys.stderr)
     return model.IntentModel(
         labels=labels,
-        vocab=vocab,
+        vocab={g: int(j) for g, j in vec.vocabulary_.items()},
         idf=vec.idf_.astype(np.float64),
         coef=clf.coef_.T.astype(np.float64),
         intercept=clf.intercept_.astype(np.float64),
         ngram=ngram,
         weights=weights,
+        precise=keys,
     )
 
 

@@ -37,7 +37,9 @@ def understand(question: str, region: str | None = None) -> Understanding:
     m = model.load()
     spans = [(x.start, x.end) for x in found]
     if m is not None:
-        intent = intents.decide(scored.scores, text, m.labels, m.proba(text, spans), m.weights)
+        precise = intents.precise_intents(scored.hits, m.precise)
+        p = m.proba(text, spans)
+        intent = intents.decide(scored.scores, text, m.labels, p, m.weights, precise)
     home, dest = place.pick(found, moving=intent in ("transfer", "offsite"))
     if dest is not None:
         found_slots["destination"] = {"name": dest.name, "admdvs": dest.admdvs}
