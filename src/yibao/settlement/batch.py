@@ -552,7 +552,7 @@ def _compute(table, order, ordered, penc, starts, day, gid, params, uniq, dims, 
     )
     # persons are numbered by first appearance and the claims sorted by that number
     close = pa.table([penc.dictionary, *(pa.array(v) for v in st)], names=["psn_no", *ACCUMULATORS])
-    return BatchResult(claims, close, merge_caveats(p.caveats for p in params))
+    return BatchResult(claims, close, merge_caveats(dict.fromkeys(p.caveats for p in params)))
 
 
 def merge_caveats(lists) -> tuple[str, ...]:
