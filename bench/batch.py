@@ -274,7 +274,7 @@ def _tree_cpu() -> float:
     return total
 
 
-def scale_child(mode: str, src: str, dst: str, workers: int, start_at: float = 0.0) -> None:
+def scale_child(mode: str, src: str, dst: str, workers: int) -> None:
     """One scale-out step in a fresh process: wall seconds and CPU seconds of every process
     involved (this one and its children: for the cluster, the scheduler, nannies and client
     here and the worker processes).
@@ -283,8 +283,8 @@ def scale_child(mode: str, src: str, dst: str, workers: int, start_at: float = 0
     baseline really uses one core, as each single-threaded cluster worker does (run_cluster
     sizes the workers' Arrow pools the same way). ``local-threads`` is the local runner with
     Arrow's default pools. ``half-K``: parts K, K+workers, … by part in this process, started
-    at the wall-clock time ``start_at`` together with its siblings — independent processes
-    with no dask, the ceiling for the cluster on this machine."""
+    together with its siblings (``_pair``) — independent processes with no dask, the ceiling
+    for the cluster on this machine."""
     from yibao.settlement.distributed import run_cluster, run_local, run_parts_local, settle_part
 
     if mode != "local-threads":
@@ -328,8 +328,8 @@ def scale_child(mode: str, src: str, dst: str, workers: int, start_at: float = 0
         k = int(mode.split("-")[1])
         mine = parts_of(Path(src))[k::workers]
         Path(dst).mkdir(parents=True, exist_ok=True)
-        while time.time() < start_at:
-            time.sleep(0.001)
+        print("ready", flush=True)
+        sys.stdin.readline()  # "go", once every sibling is ready
         c0, t0 = _tree_cpu(), time.perf_counter()
         n = sum(settle_part(str(part), dst).claims for part in mine)
         secs, cpu_s = time.perf_counter() - t0, _tree_cpu() - c0
@@ -357,16 +357,23 @@ def _pair(parts: Path, dst: Path, workers: int) -> dict:
     import shutil
 
     shutil.rmtree(dst, ignore_errors=True)
-    start = time.time() + 5.0  # after every child has imported and loaded the kernels
     procs = [
         subprocess.Popen(
             [sys.executable, __file__, "--scale-child", f"half-{k}", str(parts), str(dst),
-             str(workers), str(start)],
+             str(workers)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for k in range(workers)
     ]  # fmt: skip
+    for pr in procs:  # wait until each has imported and loaded the kernels
+        assert pr.stdout is not None and pr.stdout.readline().strip() == "ready"
+    start = time.time()
+    for pr in procs:
+        assert pr.stdin is not None
+        pr.stdin.write("go\n")
+        pr.stdin.flush()
     outs = []
     for pr in procs:
         so, _ = pr.communicate()
@@ -431,7 +438,7 @@ def scale(a) -> None:
     wd.mkdir(parents=True, exist_ok=True)
     src = wd / f"claims-{a.claims}.parquet"
     parts = wd / f"claims-{a.claims}-parts{a.parts}"
-    res: dict = {"claims": a.claims, "parts": a.parts, "workers": a.workers}
+    res: dict = {"claims": a.claims, "nparts": a.parts, "workers": a.workers}
     if not src.exists():
         synth.write(src, a.claims, 42)
     if not parts.exists():
@@ -502,6 +509,7 @@ def main() -> None:
     ap.add_argument("--parts", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--scale-child", nargs="+")
+    ap.add_argument("--repeat", type=int, default=3, help="scale: rounds (best wall kept)")
     ap.add_argument(
         "--only", help="scale: only these runs (local,local-threads,parts,pair,cluster)"
     )
@@ -513,8 +521,8 @@ def main() -> None:
     ap.add_argument("--jit")
     a = ap.parse_args()
     if a.scale_child:
-        mode, src, dst, workers, *start = a.scale_child
-        scale_child(mode, src, dst, int(workers), float(start[0]) if start else 0.0)
+        mode, src, dst, workers = a.scale_child
+        scale_child(mode, src, dst, int(workers))
         return
     if a.scale:
         scale(a)
