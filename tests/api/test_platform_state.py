@@ -147,6 +147,10 @@ def test_a_stay_survives_a_restart_and_a_second_worker(world):
                                    "endtime": f"{TODAY} 10:00:00", "dscg_way": "1"}})  # fmt: skip
     three = world.platform(world.server(), seq=one.seq)
     three.sign_no = one.sign_no
+    visits = Visits(world.services[0].engine)
+    stay = visits.get(mdtrt_id, A)
+    assert stay is not None and stay.endtime == dt.datetime.combine(TODAY, dt.time(10))
+    assert visits.diseinfo(stay) == [{"diag_type": "1", "diag_code": "J18.9", "diag_name": "肺炎"}]
 
     pre = two.call("2303", settle_data(mdtrt_id, "15800.00"))["setlinfo"]
     done = three.call("2304", settle_data(mdtrt_id, "15800.00"))["setlinfo"]
