@@ -219,3 +219,24 @@ def test_bare_age_answers_the_birth_question():
     assert second["intent"] == "newborn" and "2027-02-09" in _conclusion(second)
     _, second = turns("新生儿医保怎么办，什么时候能用", "两周")
     assert "2027-02-15" in _conclusion(second)
+
+
+@pytest.mark.parametrize("question", ["医保", "社保", "我想问一下医保", "医保问题？", "社保怎么弄"])
+def test_a_question_naming_no_topic_gets_the_topics(question):
+    # UX review #36: a bare 医保 got 超出范围, later a generic table with no conclusion
+    a = ask(question, date=DAY)
+    assert "您想了解医保的哪方面" in _conclusion(a)
+    assert "住院能报多少" in a["followups"][0]["options"]
+
+
+def test_a_city_and_no_topic_keeps_the_city():
+    a = ask("拉萨医保", date=DAY)
+    assert a["region"]["admdvs"] == "540100" and "拉萨市医保的哪方面" in _conclusion(a)
+    # a chip answer is a question of its own, still for 拉萨: (20000 − 700) × 85% = 16405.00
+    b = turns("拉萨医保", "职工医保三级医院住院花了2万能报多少")[1]
+    assert fund(b) == "16405.00"
+
+
+@pytest.mark.parametrize("question", ["医保卡", "医保怎么交", "医保报销比例"])
+def test_a_topic_word_is_not_topicless(question):
+    assert "您想了解医保的哪方面" not in _conclusion(ask(question, date=DAY))

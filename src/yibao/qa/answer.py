@@ -13,6 +13,7 @@ from yibao.policy.display import LEVEL_NAMES
 from yibao.policy.resolve import NATIONAL, view
 from yibao.policy.schema import PolicyError
 from yibao.qa import conversation
+from yibao.qa.answers import out_of_scope
 from yibao.qa.answers.common import ASK_CITY, SCHEME_NAMES, undecided
 from yibao.qa.answers.registry import HANDLERS
 from yibao.qa.intents import INTENTS
@@ -65,6 +66,10 @@ def _carried(u: Understanding) -> str:
 
 
 def answer_understood(u: Understanding, day: dt.date, follow_up: bool = False) -> dict[str, Any]:
+    if u.topicless and not follow_up:  # 医保, 拉萨医保: which topic? (no generic answer)
+        reply = Reply(f"医保问题 · {u.region.name if u.region else '全国'}")
+        out_of_scope.topics(reply, u.region.name if u.region else None)
+        return _result(u, reply)
     reply = Reply(_title(u))
     if follow_up:
         carried = _carried(u)
@@ -93,6 +98,10 @@ def answer_understood(u: Understanding, day: dt.date, follow_up: bool = False) -
         HANDLERS[u.intent](reply, pv, slots)
     except (PolicyError, ValueError) as exc:  # a rule or model rejected a fact or a figure
         undecided(reply, exc, view=pv)
+    return _result(u, reply)
+
+
+def _result(u: Understanding, reply: Reply) -> dict[str, Any]:
     return {
         "intent": u.intent,
         "region": {"name": u.region.name, "admdvs": u.region.admdvs} if u.region else None,

@@ -290,6 +290,22 @@ RULES: tuple[tuple[str, str, float], ...] = (
 )
 _COMPILED = tuple((intent, re.compile(p), w) for intent, p, w in RULES)
 
+_TOPICLESS = re.compile(
+    r"^(?:请问|你好|您好|我想|想|问|咨询|了解|一下|关于|有关|我的|的|个)*"
+    r"(?:医保|社保|医疗保险|基本医疗保险|社会保险|医疗保障)"
+    r"(?:政策|问题|相关|方面|事情|的事|的问题|的政策|一下|咨询|怎么弄|怎么搞|怎么回事|是什么)*$"
+)
+_FILLER = re.compile(r"[\s，。！？!?,.、~～…：:；;“”\"'()（）]+")
+
+
+def topicless(text: str, spans: list[tuple[int, int]] | tuple = ()) -> bool:
+    """Does the question name only the domain and no topic (医保, 拉萨医保, 我想问一下社保)?
+    ``spans``: place names in ``text``, removed first."""
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + text[b:]
+    return bool(_TOPICLESS.match(_FILLER.sub("", text)))
+
+
 DOMAIN = re.compile(
     r"医保|医疗保险|社保|报销|备案|共济|参保|缴|个人账户|个账|医保卡|社保卡|新农合|住院|门诊|"
     r"起付|统筹|大病|药店|买药|看病|异地|宝宝|新生儿|社会保险|合作医疗|电子凭证|生育|慢特病|定点"

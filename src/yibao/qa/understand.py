@@ -24,6 +24,7 @@ class Understanding:
     slots: dict[str, Any] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     region_given: bool = False  # region came from the caller, not the text
+    topicless: bool = False  # names the domain only (医保, 拉萨医保): answer with the topics
 
 
 def understand(question: str, region: str | None = None) -> Understanding:
@@ -52,4 +53,5 @@ def understand(question: str, region: str | None = None) -> Understanding:
         slots=found_slots,
         scores=scored.scores,
         region_given=given is not None,
+        topicless=intents.topicless(text, spans),
     )

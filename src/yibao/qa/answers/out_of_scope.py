@@ -23,13 +23,21 @@ CAN_ANSWER = [
 ]
 
 
+def topics(reply: Reply, place: str | None = None) -> None:
+    """A question about 医保 that names no topic: the topics to choose from (``place``: the
+    city the question named)."""
+    reply.conclusion = (
+        f"请说说您想了解{place}医保的哪方面，例如“{place}住院花了2万能报多少”。"
+        if place
+        else "请说说您想了解医保的哪方面，最好带上参保城市，例如“拉萨住院花了2万能报多少”。"
+    )
+    reply.section("我可以回答", CAN_ANSWER)
+    reply.ask(TOPICS)
+
+
 def handle(reply: Reply, view: PolicyView, s: dict[str, Any]) -> None:
     if DOMAIN.search(s.get("_text", "")):
-        reply.conclusion = (
-            "请说说您想了解医保的哪方面，最好带上参保城市，例如“拉萨住院花了2万能报多少”。"
-        )
-        reply.section("我可以回答", CAN_ANSWER)
-        reply.ask(TOPICS)
+        topics(reply)
         return
     reply.conclusion = (
         "抱歉，这个问题超出了本系统的范围：我只解答基本医疗保险（职工医保、居民医保）的政策问题，"
