@@ -42,10 +42,12 @@ def main() -> None:
     for q, _ in rows:
         text = normalize(q)
         found = slots.extract(text)
-        pat = intents.classify(text, {**found, "regions_named": len(place.mentions(text))})
+        places = place.mentions(text)
+        pat = intents.classify(text, {**found, "regions_named": len(places)})
+        spans = [(x.start, x.end) for x in places]
         systems["patterns + model (shipped)"].append(understand(q).intent)
         systems["patterns only"].append(pat.intent)
-        systems["model only"].append(m.predict(text)[0] if m else "out_of_scope")
+        systems["model only"].append(m.predict(text, spans)[0] if m else "out_of_scope")
     gold = [g for _, g in rows]
     in_scope = [i for i, g in enumerate(gold) if g != "out_of_scope"]
     print(
@@ -57,9 +59,10 @@ def main() -> None:
         print(f"  {name:28s} intent accuracy {acc:6.1%}   in-scope → out_of_scope {oos:5.1%}")
     shipped = systems["patterns + model (shipped)"]
     per, ok = Counter(gold), Counter(g for g, s in zip(gold, shipped, strict=True) if g == s)
-    print("  per intent (shipped):")
+    print("  per intent (shipped): recall, and how often the intent was chosen wrongly")
+    chosen = Counter(s for g, s in zip(gold, shipped, strict=True) if g != s)
     for name in sorted(per, key=lambda k: -per[k]):
-        print(f"    {name:15s} {ok[name]:3d}/{per[name]:3d}")
+        print(f"    {name:15s} {ok[name]:3d}/{per[name]:3d}   wrongly chosen {chosen[name]:2d}")
     if args.errors:
         for (q, g), s in zip(rows, shipped, strict=True):
             if g != s:
